@@ -1,0 +1,36 @@
+package com.agentcostcontrol.proxy;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** A customer of the gateway. Status {@code active} or {@code suspended} (suspended tenants get 402). */
+@Entity
+@Table(name = "tenants")
+public class Tenant extends PanacheEntityBase {
+
+    public static final String ACTIVE = "active";
+    public static final String SUSPENDED = "suspended";
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(nullable = false)
+    public String status = ACTIVE;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    /** Bumped on every change: the key cache's database poll watches it. */
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}
