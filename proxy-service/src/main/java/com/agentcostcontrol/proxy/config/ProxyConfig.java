@@ -1,6 +1,7 @@
 package com.agentcostcontrol.proxy.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -11,6 +12,108 @@ public interface ProxyConfig {
 
     /** Virtual-key cache of the hot path. */
     Keys keys();
+
+    /**
+     * Base64 of the 32-byte key (env ACC_SECRET_KEY, shared with router-service) that decrypts the
+     * deployments' stored provider credentials. Without it, deployments with a stored credential are skipped.
+     */
+    Optional<String> secretKey();
+
+    /** The LLM call path: inbound limits and upstream HTTP client. */
+    Llm llm();
+
+    /** In-process snapshot of deployments and routes. */
+    Routing routing();
+
+    /** Usage events appended to a Redis Stream for every finished call. */
+    Usage usage();
+
+    /** Built-in providers configured from the environment (used for models without a route). */
+    Providers providers();
+
+    interface Llm {
+        /** Largest request body accepted on the LLM endpoints, in bytes (larger bodies get 413). */
+        @WithDefault("33554432")
+        int maxBodyBytes();
+
+        /** Connect timeout to an upstream provider (a connect failure falls back to the next deployment). */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Pooled keep-alive connections per upstream host. */
+        @WithDefault("1000")
+        int maxConnectionsPerHost();
+
+        /** How long an idle pooled upstream connection is kept open. */
+        @WithDefault("60s")
+        Duration keepAliveTimeout();
+
+        /** {@code api-version} query parameter sent to azure-openai deployments whose base URL names none. */
+        @WithDefault("2024-10-21")
+        String azureApiVersion();
+
+        /** {@code anthropic-version} header sent to Anthropic-format upstreams when the client sent none. */
+        @WithDefault("2023-06-01")
+        String anthropicVersion();
+    }
+
+    interface Routing {
+        /** Period of the full reload of deployments and routes (the safety net under Redis pub/sub). */
+        @WithDefault("30s")
+        Duration refreshInterval();
+    }
+
+    interface Usage {
+        /** Redis Stream the usage events are appended to. */
+        @WithDefault("acc:usage")
+        String stream();
+
+        /** Approximate cap of the stream's length ({@code XADD MAXLEN ~}); consumers must keep up. */
+        @WithDefault("1000000")
+        long maxLength();
+
+        /**
+         * Append-only file events are spooled to while Redis is unavailable; replayed in order when
+         * it is back, then truncated.
+         */
+        @WithDefault("${ACC_CONFIG_DIR:.acc}/proxy-usage-spool.jsonl")
+        String spoolFile();
+
+        /** How often a non-empty spool is retried against Redis. */
+        @WithDefault("1s")
+        Duration replayInterval();
+    }
+
+    interface Providers {
+        /** OpenAI credential (env OPENAI_API_KEY): serves catalog models of provider openai that have no route. */
+        Optional<String> openaiApiKey();
+
+        /** Anthropic credential (env ANTHROPIC_API_KEY): serves catalog models of provider anthropic. */
+        Optional<String> anthropicApiKey();
+
+        /** OpenRouter credential (env OPENROUTER_API_KEY): serves {@code vendor/model} names through OpenRouter. */
+        Optional<String> openrouterApiKey();
+
+        /** Groq credential (env GROQ_API_KEY): serves catalog models of provider groq. */
+        Optional<String> groqApiKey();
+
+        /** DeepSeek credential (env DEEPSEEK_API_KEY): serves catalog models of provider deepseek. */
+        Optional<String> deepseekApiKey();
+
+        /** Mistral credential (env MISTRAL_API_KEY): serves catalog models of provider mistral. */
+        Optional<String> mistralApiKey();
+
+        /** xAI credential (env XAI_API_KEY): serves catalog models of provider xai. */
+        Optional<String> xaiApiKey();
+
+        /** Whether the built-in mock provider serves {@code mock-small} and {@code mock-large}. */
+        @WithDefault("true")
+        boolean mockEnabled();
+
+        /** Timeout of built-in (environment-configured) deployments. */
+        @WithDefault("600s")
+        Duration timeout();
+    }
 
     interface Keys {
         /** How many authenticated keys are kept in process. */

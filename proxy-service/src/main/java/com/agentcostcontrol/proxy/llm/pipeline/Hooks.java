@@ -1,0 +1,58 @@
+package com.agentcostcontrol.proxy.llm.pipeline;
+
+import io.vertx.core.Future;
+
+/**
+ * Extension points of the hot path where later issues plug in. Each has a pass-through default
+ * bean ({@link PassThroughHooks}, {@code @DefaultBean}); an issue that implements one provides its
+ * own {@code @ApplicationScoped} bean of the interface, which replaces the default without any
+ * change to the pipeline. Implementations run on the event loop and must not block.
+ */
+public final class Hooks {
+
+    private Hooks() {
+    }
+
+    /**
+     * Filter {@code admission}: request/token rate limits per key and tenant (RPM/TPM from
+     * {@link com.agentcostcontrol.proxy.AuthenticatedKey#rpmLimit()} / {@code tpmLimit()}), with
+     * Redis scripts. Refuse with a 429 {@link com.agentcostcontrol.proxy.llm.Refusal} carrying
+     * {@code Retry-After}. The rate-limit issue implements it.
+     */
+    public interface RateLimiter {
+        Future<Void> admit(LlmCall call);
+
+        /** After the call, with its real tokens (for TPM accounting). */
+        default void record(LlmCall call) {
+        }
+    }
+
+    /**
+     * Filter {@code pre-call-scan}: scans {@link LlmCall#body} before it leaves (block: 400 naming
+     * the detector; redact: rewrite the body in place; flag: record). The security issue implements it.
+     */
+    public interface PreCallScanner {
+        Future<Void> scan(LlmCall call);
+    }
+
+    /**
+     * Filter {@code post-call-scan}: scans a non-streaming answer ({@link LlmCall#upstreamBody}) before
+     * it is relayed. The security issue implements it.
+     */
+    public interface PostCallScanner {
+        Future<Void> scan(LlmCall call);
+    }
+
+    /**
+     * Filters {@code budget-reserve} and {@code settle}: reserve the worst-case cost across every
+     * applicable budget before the call (refuse with 429 naming the budget), and replace the
+     * reservation with {@link LlmCall#costMicros} after it. The budget issue implements it with budget-core.
+     */
+    public interface BudgetGuard {
+        Future<Void> reserve(LlmCall call);
+
+        /** Called exactly once per call that passed {@link #reserve}, whatever its outcome. */
+        default void settle(LlmCall call) {
+        }
+    }
+}

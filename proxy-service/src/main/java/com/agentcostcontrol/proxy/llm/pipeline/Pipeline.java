@@ -1,0 +1,137 @@
+package com.agentcostcontrol.proxy.llm.pipeline;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.agentcostcontrol.proxy.llm.Refusal;
+import com.agentcostcontrol.proxy.llm.pipeline.CallFilter.FailurePolicy;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.AdmissionFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.AuthenticateFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.BudgetReserveFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.ModelAccessFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.PostCallScanFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.PreCallScanFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.ReadBodyFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.RelayFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.RouteFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.SettleFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.UpstreamFilter;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+/**
+ * The LLM hot path as an explicit ordered list of named filters (DESIGN §3):
+ *
+ * <pre>
+ *  #  filter           body?  on fault      role
+ *  1  authenticate     no     fail-closed   virtual key → tenant and key (401/402), scope llm (403)
+ *  2  admission        no     fail-open     rate limits ({@link Hooks.RateLimiter}; tenant status is in 1)
+ *  3  read-body        —      fail-closed   read + parse the JSON body (413/400), model, stream, agent
+ *  4  model-access     yes    fail-closed   the key's model allow-list (403 naming the model)
+ *  5  pre-call-scan    yes    fail-closed   {@link Hooks.PreCallScanner} (400 naming the detector)
+ *  6  budget-reserve   yes    fail-closed   {@link Hooks.BudgetGuard#reserve} (429 naming the budget)
+ *  7  route            yes    fail-closed   ordered deployment plan (404 unknown model)
+ *  8  upstream         yes    fail-closed   call the plan in order, fall back on 429/5xx/connect error
+ *                                           before the first byte reached the client (502/503/504)
+ *  9  post-call-scan   yes    fail-closed   {@link Hooks.PostCallScanner} on non-streaming answers
+ * 10  relay            yes    fail-closed   answer or SSE relay (translated, usage counted, headers)
+ * 11  settle           —      fail-open     always runs once: budget settle, usage event, metrics
+ * </pre>
+ *
+ * Fail-closed: a fault (not a refusal) of the filter ends the call with 503 and the filter's name;
+ * fail-open: the fault is logged and the call goes on. Rate limiting fails open so a Redis outage
+ * does not stop all traffic; scanning and budgets fail closed so an outage never leaks a secret or
+ * overspends; settle fails open because the answer is already out (usage events are spooled, never lost).
+ */
+@ApplicationScoped
+public class Pipeline {
+
+    private static final Logger LOG = Logger.getLogger(Pipeline.class);
+
+    private final List<CallFilter> filters;
+    private final SettleFilter settle;
+    private final Responses responses;
+
+    public Pipeline(AuthenticateFilter authenticate, AdmissionFilter admission, ReadBodyFilter readBody,
+            ModelAccessFilter modelAccess, PreCallScanFilter preCallScan, BudgetReserveFilter budgetReserve,
+            RouteFilter route, UpstreamFilter upstream, PostCallScanFilter postCallScan, RelayFilter relay,
+            SettleFilter settle, Responses responses) {
+        this.filters = List.of(authenticate, admission, readBody, modelAccess, preCallScan, budgetReserve, route,
+                upstream, postCallScan, relay);
+        this.settle = settle;
+        this.responses = responses;
+        boolean bodyRead = false;
+        for (CallFilter f : filters) {
+            if (f.needsBody() && !bodyRead) {
+                throw new IllegalStateException("filter " + f.name() + " needs the body but runs before read-body");
+            }
+            bodyRead |= f == readBody;
+        }
+    }
+
+    /** Filter names in order (for docs and the startup log). */
+    public List<String> names() {
+        java.util.List<String> names = new java.util.ArrayList<>(filters.stream().map(CallFilter::name).toList());
+        names.add(settle.name());
+        return names;
+    }
+
+    /** Runs the call to its end; never fails (every outcome becomes an answer and a usage event). */
+    public void run(LlmCall call) {
+        Promise<Void> done = Promise.promise();
+        step(call, 0, done);
+        done.future().onComplete(ar -> {
+            if (ar.failed()) {
+                fail(call, ar.cause());
+            }
+            settle.settle(call);
+        });
+    }
+
+    private void step(LlmCall call, int index, Promise<Void> done) {
+        if (index == filters.size()) {
+            done.complete();
+            return;
+        }
+        CallFilter filter = filters.get(index);
+        Future<Void> result;
+        try {
+            result = filter.apply(call);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        result.onComplete(ar -> {
+            if (ar.succeeded()) {
+                step(call, index + 1, done);
+            } else if (ar.cause() instanceof Refusal) {
+                done.fail(ar.cause());
+            } else if (filter.onFailure() == FailurePolicy.FAIL_OPEN) {
+                LOG.warnf("filter %s failed open for %s: %s", filter.name(), call.requestId, ar.cause().toString());
+                step(call, index + 1, done);
+            } else {
+                LOG.errorf("filter %s failed closed for %s: %s", filter.name(), call.requestId, ar.cause().toString());
+                done.fail(new Refusal(503, "filter_unavailable", "The gateway could not complete step '" + filter.name()
+                        + "' for this call; retry shortly.", "error", java.util.Map.of()));
+            }
+        });
+    }
+
+    private void fail(LlmCall call, Throwable cause) {
+        Refusal refusal = cause instanceof Refusal r ? r
+                : new Refusal(500, "internal_error", "Internal error in the gateway; retry shortly.", "error", java.util.Map.of());
+        if (!(cause instanceof Refusal)) {
+            LOG.errorf(cause, "call %s failed", call.requestId);
+        }
+        if ("ok".equals(call.status)) {
+            call.status = refusal.usageStatus();
+        }
+        if (call.errorCode == null) {
+            call.errorCode = refusal.code();
+        }
+        responses.error(call, refusal);
+    }
+}

@@ -1,0 +1,27 @@
+package com.agentcostcontrol.proxy.llm.provider;
+
+import java.util.Map;
+
+import com.agentcostcontrol.proxy.llm.ApiFormat;
+import com.agentcostcontrol.proxy.llm.Deployment;
+import com.agentcostcontrol.proxy.llm.provider.mock.MockDirectives;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One attempt at one deployment.
+ *
+ * @param format  the wire format of {@code body} (the adapter's upstream format for this call)
+ * @param body    the request in that format, {@code model} already set to the deployment's model
+ * @param headers client headers that are safe and meaningful to forward (anthropic-version,
+ *                anthropic-beta); never the client's credential
+ * @param mock    directives for the built-in mock provider (ignored by real providers)
+ */
+public record UpstreamRequest(
+        Deployment deployment,
+        Operation operation,
+        ApiFormat format,
+        ObjectNode body,
+        boolean stream,
+        Map<String, String> headers,
+        MockDirectives mock) {
+}

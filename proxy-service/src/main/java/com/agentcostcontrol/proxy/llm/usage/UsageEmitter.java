@@ -1,0 +1,197 @@
+package com.agentcostcontrol.proxy.llm.usage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.agentcostcontrol.proxy.config.ProxyConfig;
+import com.agentcostcontrol.proxy.llm.Json;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * Appends usage events to the Redis Stream {@code acc.proxy.usage.stream} ({@code XADD MAXLEN ~ cap}),
+ * never losing one: when an append fails (Redis down or slow), the event and every later one go to
+ * an append-only spool file (one JSON object per line) until a replay, every
+ * {@code replay-interval} on a single spool thread, has moved the whole spool back to Redis in order.
+ * A spool left by a previous run is replayed at start. An append whose answer timed out may have
+ * landed anyway, so a replay can duplicate an event: consumers deduplicate by {@code request_id}.
+ */
+@ApplicationScoped
+public class UsageEmitter {
+
+    private static final Logger LOG = Logger.getLogger(UsageEmitter.class);
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
+    };
+
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final String stream;
+    private final XAddArgs trim;
+    private final Path spool;
+    private final ExecutorService spoolThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "acc-usage-spool");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean spooling = new AtomicBoolean();
+    private final AtomicLong spooled = new AtomicLong();
+    private final AtomicLong emitted = new AtomicLong();
+    private final Vertx vertx;
+    private final long replayMs;
+
+    public UsageEmitter(ReactiveRedisDataSource redis, ProxyConfig config, Vertx vertx) {
+        this.streams = redis.stream(String.class);
+        ProxyConfig.Usage usage = config.usage();
+        this.stream = usage.stream();
+        this.trim = new XAddArgs().maxlen(usage.maxLength()).nearlyExactTrimming();
+        this.spool = Path.of(usage.spoolFile()).toAbsolutePath();
+        this.vertx = vertx;
+        this.replayMs = Math.max(100, usage.replayInterval().toMillis());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        try {
+            if (Files.size(spool) > 0) {
+                spooling.set(true);
+                LOG.infof("usage spool %s holds events from an earlier run; replaying them", spool);
+            }
+        } catch (IOException e) {
+            // No spool file: nothing to replay.
+        }
+        vertx.setPeriodic(replayMs, replayMs, id -> {
+            if (spooling.get()) {
+                spoolThread.execute(this::replay);
+            }
+        });
+    }
+
+    /** Appends one event; never blocks the caller and never throws. */
+    public void emit(Map<String, String> event) {
+        emitted.incrementAndGet();
+        if (spooling.get()) {
+            spoolThread.execute(() -> append(event));
+            return;
+        }
+        streams.xadd(stream, trim, event)
+                .ifNoItem().after(REDIS_TIMEOUT).fail()
+                .subscribe().with(id -> { }, failure -> {
+                    if (spooling.compareAndSet(false, true)) {
+                        LOG.warnf("usage events go to the spool %s until Redis is back: %s", spool, failure.toString());
+                    }
+                    spoolThread.execute(() -> append(event));
+                });
+    }
+
+    private void append(Map<String, String> event) {
+        try {
+            Files.createDirectories(spool.getParent());
+            Files.writeString(spool, Json.MAPPER.writeValueAsString(event) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            spooled.incrementAndGet();
+        } catch (IOException e) {
+            LOG.errorf("cannot write usage spool %s: %s (event %s lost)", spool, e.getMessage(), event.get("request_id"));
+        }
+    }
+
+    /** Moves spooled events to Redis in file order; stops at the first failure, keeping the rest. Spool thread only. */
+    void replay() {
+        List<String> lines;
+        try {
+            lines = Files.exists(spool) ? Files.readAllLines(spool, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            LOG.warnf("cannot read usage spool %s: %s", spool, e.getMessage());
+            return;
+        }
+        int sent = 0;
+        try {
+            for (String line : lines) {
+                if (!line.isBlank()) {
+                    Map<String, String> event = Json.MAPPER.readValue(line, MAP);
+                    streams.xadd(stream, trim, event).await().atMost(REDIS_TIMEOUT);
+                }
+                sent++;
+            }
+        } catch (IOException | RuntimeException e) {
+            keepFrom(lines, sent);
+            LOG.debugf("usage spool replay paused after %d events: %s", sent, e.toString());
+            return;
+        }
+        try {
+            Files.deleteIfExists(spool);
+        } catch (IOException e) {
+            LOG.warnf("cannot clear usage spool %s: %s", spool, e.getMessage());
+            return;
+        }
+        spooling.set(false);
+        if (!lines.isEmpty()) {
+            LOG.infof("usage spool replayed: %d events moved to Redis", lines.size());
+        }
+    }
+
+    private void keepFrom(List<String> lines, int from) {
+        if (from == 0) {
+            return;
+        }
+        try {
+            Path tmp = spool.resolveSibling(spool.getFileName() + ".tmp");
+            List<String> rest = new ArrayList<>(lines.subList(from, lines.size()));
+            Files.write(tmp, rest, StandardCharsets.UTF_8);
+            Files.move(tmp, spool, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warnf("cannot rewrite usage spool %s: %s", spool, e.getMessage());
+        }
+    }
+
+    /** Whether events currently go to the spool. */
+    public boolean spooling() {
+        return spooling.get();
+    }
+
+    /** Events handed to this emitter since start. */
+    public long emitted() {
+        return emitted.get();
+    }
+
+    /** Events written to the spool since start. */
+    public long spooledTotal() {
+        return spooled.get();
+    }
+
+    public Path spoolFile() {
+        return spool;
+    }
+
+    @PreDestroy
+    void stop() {
+        spoolThread.shutdown();
+        try {
+            spoolThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

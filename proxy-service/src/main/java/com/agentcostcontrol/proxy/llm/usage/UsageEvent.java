@@ -1,0 +1,55 @@
+package com.agentcostcontrol.proxy.llm.usage;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
+import com.agentcostcontrol.proxy.llm.usage.TokenCounts;
+
+/**
+ * The usage event of one finished call, as the flat string fields of a Redis Stream entry. The
+ * schema is documented in {@code docs/USAGE-EVENTS.md}; {@code v} versions it.
+ */
+public final class UsageEvent {
+
+    public static final String VERSION = "1";
+
+    private UsageEvent() {
+    }
+
+    public static Map<String, String> of(LlmCall call) {
+        Map<String, String> f = new LinkedHashMap<>(40);
+        f.put("v", VERSION);
+        f.put("request_id", call.requestId);
+        f.put("ts", Long.toString(call.startEpochMs));
+        f.put("tenant_id", call.key == null ? "" : call.key.tenantId().toString());
+        f.put("key_id", call.key == null ? "" : call.key.keyId().toString());
+        f.put("agent_id", call.agentId == null ? "" : call.agentId);
+        f.put("endpoint", call.endpoint.eventName());
+        f.put("requested_model", call.requestedModel == null ? "" : call.requestedModel);
+        f.put("served_model", call.served == null ? "" : call.served.model());
+        f.put("provider", call.served == null ? "" : call.served.provider());
+        f.put("deployment", call.served == null ? "" : call.served.name());
+        f.put("deployment_id", call.served == null || call.served.id() == null ? "" : call.served.id().toString());
+        f.put("status", call.status);
+        f.put("http_status", Integer.toString(call.httpStatus));
+        f.put("error_code", call.errorCode == null ? "" : call.errorCode);
+        f.put("streamed", Boolean.toString(call.stream));
+        f.put("attempts", Integer.toString(call.attempts));
+        f.put("fallbacks", Integer.toString(call.fallbacks()));
+        TokenCounts t = call.tokens == null ? TokenCounts.ZERO : call.tokens;
+        f.put("input_tokens", Long.toString(t.input()));
+        f.put("cache_read_tokens", Long.toString(t.cacheRead()));
+        f.put("cache_write_5m_tokens", Long.toString(t.cacheWrite5m()));
+        f.put("cache_write_1h_tokens", Long.toString(t.cacheWrite1h()));
+        f.put("output_tokens", Long.toString(t.output()));
+        f.put("reasoning_tokens", Long.toString(t.reasoning()));
+        f.put("total_input_tokens", Long.toString(t.totalInput()));
+        f.put("tokens_estimated", Boolean.toString(call.tokensEstimated));
+        f.put("cost_usd", call.costUsd == null ? "" : call.costUsd);
+        f.put("cost_micros", call.costMicros < 0 ? "" : Long.toString(call.costMicros));
+        f.put("latency_ms", Long.toString(call.elapsedMs()));
+        f.put("ttft_ms", Long.toString(call.ttftMs()));
+        return f;
+    }
+}
