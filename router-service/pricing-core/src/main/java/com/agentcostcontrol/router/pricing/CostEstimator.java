@@ -28,8 +28,11 @@ public final class CostEstimator {
         }
         Rates r = Rates.of(price, estimatedInputTokens);
         BigDecimal inputRate = r.input().max(r.cacheRead());
-        if (billsCacheWrites(price)) {
-            inputRate = inputRate.max(r.cacheWrite5m()).max(r.cacheWrite1h());
+        if (price.price(PriceField.CACHE_WRITE_5M) != null || price.price(PriceField.CACHE_WRITE_ABOVE_200K) != null) {
+            inputRate = inputRate.max(r.cacheWrite5m());
+        }
+        if (billsOneHourWrites(price)) {
+            inputRate = inputRate.max(r.cacheWrite1h());
         }
         BigDecimal input = CostCalculator.times(inputRate, estimatedInputTokens);
         if (price.mode() == Mode.EMBEDDING) {
@@ -63,9 +66,15 @@ public final class CostEstimator {
         return DEFAULT_MAX_OUTPUT_TOKENS;
     }
 
-    /** Only providers that list a cache-write price (Anthropic's models) charge extra for writes. */
-    private static boolean billsCacheWrites(ModelPrice price) {
-        return price.price(PriceField.CACHE_WRITE_5M) != null || price.price(PriceField.CACHE_WRITE_1H) != null
-                || price.price(PriceField.CACHE_WRITE_ABOVE_200K) != null;
+    /**
+     * Whether a call could write a 1-hour cache: the model lists a 1-hour price, or a 5-minute
+     * write above its input price (Anthropic's models). Others (OpenAI, Gemini, DeepSeek, whose
+     * caches cost nothing extra to fill) never report 1-hour writes, so the 2 x input fallback
+     * must not inflate their reservations.
+     */
+    static boolean billsOneHourWrites(ModelPrice price) {
+        BigDecimal fiveMinutes = price.price(PriceField.CACHE_WRITE_5M);
+        return price.price(PriceField.CACHE_WRITE_1H) != null
+                || (fiveMinutes != null && fiveMinutes.compareTo(price.inputCostPerToken()) > 0);
     }
 }

@@ -184,12 +184,14 @@ class CostCalculatorTest {
 
     @Test
     void missingCachePricesFallBackToInput() {
-        // deepseek-chat lists a cache-read price but no cache-write price: a 5m write is billed as
-        // input (1000 x 0.00000027 = 0.00027), a 1h write at 2 x input (1000 x 0.00000054 = 0.00054).
-        Cost cost = CostCalculator.cost(TestModels.DEEPSEEK_CHAT, new TokenUsage(0, 0, 1_000, 1_000, 0, 0));
-        assertDecimal("0.00027", cost.cacheWrite5m(), "5m");
-        assertDecimal("0.00054", cost.cacheWrite1h(), "1h");
-        // A model without a cache-read price bills cached tokens at the input price.
+        // deepseek-reasoner lists a cache-read price but no cache-write price: a 5m write is billed
+        // as input (1000 x 0.00000055 = 0.00055), a 1h write at 2 x input (1000 x 0.0000011 = 0.0011).
+        Cost cost = CostCalculator.cost(TestModels.DEEPSEEK_REASONER, new TokenUsage(0, 0, 1_000, 1_000, 0, 0));
+        assertDecimal("0.00055", cost.cacheWrite5m(), "5m");
+        assertDecimal("0.0011", cost.cacheWrite1h(), "1h");
+        // deepseek-chat lists its cache write as 0.0: a listed zero is a price, not a gap.
+        assertDecimal("0", CostCalculator.cost(TestModels.DEEPSEEK_CHAT, new TokenUsage(0, 0, 1_000, 0, 0, 0)).total(), "0");
+        // A model without a cache-read price bills cached tokens at the input price: 1000 x 0.000003.
         Cost noCache = CostCalculator.cost(TestModels.CLAUDE_3_5_SONNET_1022, TokenUsage.fromAnthropic(0, 1_000, 0, 0, 0));
         assertDecimal("0.003", noCache.cacheRead(), "cache read");
     }

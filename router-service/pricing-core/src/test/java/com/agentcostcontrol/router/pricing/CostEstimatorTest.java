@@ -46,6 +46,13 @@ class CostEstimatorTest {
     }
 
     @Test
+    void aListedZeroCacheWriteDoesNotInflateTheReservation() {
+        // deepseek-chat lists cache writes at 0.0, so it bills no 1-hour writes: 10000 x 0.00000027
+        // = 0.0027; output 100 x 0.0000011 = 0.00011; total 0.00281.
+        assertEquals(2_810, CostEstimator.worstCase(TestModels.DEEPSEEK_CHAT, 10_000, 100).totalMicros());
+    }
+
+    @Test
     void embeddingReservesInputOnly() {
         // 5000 x 0.00000002 = 0.0001.
         Cost c = CostEstimator.worstCase(TestModels.TEXT_EMBEDDING_3_SMALL, 5_000, null);
@@ -70,9 +77,10 @@ class CostEstimatorTest {
         long prompt = 30_000;
         int maxOut = 2_000;
         for (ModelPrice m : List.of(TestModels.GPT_4O, TestModels.CLAUDE_SONNET_4_5, TestModels.CLAUDE_SONNET_4,
-                TestModels.O3, TestModels.GEMINI_2_5_FLASH, TestModels.DEEPSEEK_CHAT)) {
+                TestModels.O3, TestModels.GEMINI_2_5_FLASH, TestModels.DEEPSEEK_CHAT, TestModels.DEEPSEEK_REASONER)) {
             long bound = CostEstimator.worstCase(m, prompt, maxOut).totalMicros();
-            boolean cacheWrites = m.price(PriceField.CACHE_WRITE_5M) != null;
+            // Only models with premium cache writes (Anthropic's) ever report cache writes.
+            boolean cacheWrites = CostEstimator.billsOneHourWrites(m);
             List<TokenUsage> outcomes = List.of(
                     new TokenUsage(prompt, 0, 0, 0, maxOut, 0),
                     new TokenUsage(0, prompt, 0, 0, maxOut, maxOut),

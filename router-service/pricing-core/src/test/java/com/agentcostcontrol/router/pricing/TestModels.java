@@ -70,9 +70,17 @@ final class TestModels {
     static final ModelPrice TEXT_EMBEDDING_3_SMALL = ModelPrice.builder("text-embedding-3-small", "openai", Mode.EMBEDDING)
             .price(INPUT, "2e-08").price(OUTPUT, "0.0").contextWindow(8191).build();
 
-    /** deepseek/deepseek-chat: input 2.7e-07, output 1.1e-06, cache read 7e-08. */
+    /** deepseek/deepseek-chat: input 2.7e-07, output 1.1e-06, cache read 7e-08, cache write 0.0. */
     static final ModelPrice DEEPSEEK_CHAT = ModelPrice.builder("deepseek/deepseek-chat", "deepseek", Mode.CHAT)
-            .price(INPUT, "2.7e-07").price(OUTPUT, "1.1e-06").price(CACHE_READ, "7e-08")
+            .price(INPUT, "2.7e-07").price(OUTPUT, "1.1e-06").price(CACHE_READ, "7e-08").price(CACHE_WRITE_5M, "0.0")
+            .contextWindow(65_536).maxOutputTokens(8192).build();
+
+    /**
+     * deepseek/deepseek-reasoner: input 5.5e-07, output 2.19e-06; its cache-read price is listed as
+     * input_cost_per_token_cache_hit 1.4e-07, which the generator maps to the cache-read column.
+     */
+    static final ModelPrice DEEPSEEK_REASONER = ModelPrice.builder("deepseek/deepseek-reasoner", "deepseek", Mode.CHAT)
+            .price(INPUT, "5.5e-07").price(OUTPUT, "2.19e-06").price(CACHE_READ, "1.4e-07")
             .contextWindow(65_536).maxOutputTokens(8192).build();
 
     /** azure/gpt-4o: Azure's own entry (2.5e-06 / 1e-05). */
@@ -90,7 +98,7 @@ final class TestModels {
             .price(INPUT, "3e-06").price(OUTPUT, "1.5e-05").build();
 
     static final List<ModelPrice> ALL = List.of(GPT_4O, GPT_4O_MINI, O3, CLAUDE_SONNET_4_5, CLAUDE_SONNET_4, GEMINI_2_5_PRO,
-            GEMINI_2_5_FLASH, GROK_4, TEXT_EMBEDDING_3_SMALL, DEEPSEEK_CHAT, AZURE_GPT_4O, GPT_4O_2024_08_06,
+            GEMINI_2_5_FLASH, GROK_4, TEXT_EMBEDDING_3_SMALL, DEEPSEEK_CHAT, DEEPSEEK_REASONER, AZURE_GPT_4O, GPT_4O_2024_08_06,
             CLAUDE_3_5_SONNET_0620, CLAUDE_3_5_SONNET_1022);
 
     static PriceCatalog catalog() {
