@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +85,15 @@ class LlmApiTest {
                 .body(chat("mock-small", false, "")).post("/v1/chat/completions").path("choices[0].message.content");
         assertEquals(content, again);
 
+        // mock-small is priced like gpt-4o-mini: $0.15 / $0.60 per 1M input / output tokens.
+        int prompt = r.path("usage.prompt_tokens");
+        BigDecimal expected = new BigDecimal("0.00000015").multiply(BigDecimal.valueOf(prompt))
+                .add(new BigDecimal("0.0000006").multiply(BigDecimal.valueOf(completion))).setScale(6, RoundingMode.HALF_UP);
+        assertEquals(expected.toPlainString(), r.header("x-acc-cost-usd"));
+
         Map<String, String> event = UsageEvents.await(redis, r.header("x-acc-request-id"), Duration.ofSeconds(5));
+        assertEquals(expected.toPlainString(), event.get("cost_usd"));
+        assertEquals(String.valueOf(expected.movePointRight(6).longValueExact()), event.get("cost_micros"));
         assertEquals("ok", event.get("status"));
         assertEquals("chat", event.get("endpoint"));
         assertEquals(key.tenantId().toString(), event.get("tenant_id"));
@@ -96,6 +106,34 @@ class LlmApiTest {
         assertEquals(String.valueOf(completion), event.get("output_tokens"));
         assertEquals(String.valueOf((int) r.path("usage.prompt_tokens")), event.get("input_tokens"));
         assertEquals("200", event.get("http_status"));
+    }
+
+    @Test
+    void cachedTokensArePricedByEachFormatsConvention() {
+        // OpenAI: cached tokens are inside prompt_tokens and billed at the cache-read price.
+        Response r = given().header("Authorization", "Bearer " + key.key()).header("x-acc-mock", "cached=10,words=4")
+                .contentType("application/json").body(chat("mock-small", false, "")).post("/v1/chat/completions");
+        r.then().statusCode(200).body("usage.prompt_tokens_details.cached_tokens", equalTo(10));
+        int prompt = r.path("usage.prompt_tokens");
+        BigDecimal expected = new BigDecimal("0.00000015").multiply(BigDecimal.valueOf(prompt - 10))
+                .add(new BigDecimal("0.000000075").multiply(BigDecimal.TEN))
+                .add(new BigDecimal("0.0000006").multiply(BigDecimal.valueOf(4))).setScale(6, RoundingMode.HALF_UP);
+        assertEquals(expected.toPlainString(), r.header("x-acc-cost-usd"));
+
+        // Anthropic: input_tokens exclude cache reads, which are billed on top (mock-large = claude-sonnet-4-5 prices).
+        Response m = given().header("x-api-key", key.key()).header("x-acc-mock", "cached=10,words=4").contentType("application/json")
+                .body("{\"model\":\"mock-large\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about cost control for agents please\"}]}")
+                .post("/v1/messages");
+        m.then().statusCode(200).body("usage.cache_read_input_tokens", equalTo(10)).body("usage.output_tokens", equalTo(4));
+        int input = m.path("usage.input_tokens");
+        BigDecimal anthropic = new BigDecimal("0.000003").multiply(BigDecimal.valueOf(input))
+                .add(new BigDecimal("0.0000003").multiply(BigDecimal.TEN))
+                .add(new BigDecimal("0.000015").multiply(BigDecimal.valueOf(4))).setScale(6, RoundingMode.HALF_UP);
+        assertEquals(anthropic.toPlainString(), m.header("x-acc-cost-usd"));
+        Map<String, String> event = UsageEvents.await(redis, m.header("x-acc-request-id"), Duration.ofSeconds(5));
+        assertEquals(String.valueOf(input), event.get("input_tokens"));
+        assertEquals("10", event.get("cache_read_tokens"));
+        assertEquals(anthropic.toPlainString(), event.get("cost_usd"));
     }
 
     @Test
@@ -165,7 +203,7 @@ class LlmApiTest {
                 .body("{\"model\":\"mock-small\",\"input\":[\"hello\",\"world\"],\"dimensions\":8}").post("/v1/embeddings")
                 .then().statusCode(200).body("object", equalTo("list")).body("data.size()", equalTo(2))
                 .body("data[0].embedding.size()", equalTo(8)).body("usage.prompt_tokens", greaterThan(1))
-                .header("x-acc-provider", "mock");
+                .header("x-acc-cost-usd", org.hamcrest.Matchers.matchesPattern("0\\.\\d{6}"));
         String b64 = given().header("Authorization", "Bearer " + key.key()).contentType("application/json")
                 .body("{\"model\":\"mock-small\",\"input\":\"hello\",\"encoding_format\":\"base64\"}").post("/v1/embeddings")
                 .then().statusCode(200).extract().path("data[0].embedding");

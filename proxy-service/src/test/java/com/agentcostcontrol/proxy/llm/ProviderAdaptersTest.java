@@ -190,6 +190,9 @@ class ProviderAdaptersTest {
         assertEquals("2006", event.get("total_input_tokens"));
         assertEquals("300", event.get("output_tokens"));
         assertEquals("pa-openai", event.get("deployment"));
+        // gpt-4o-mini: 86 x $0.15/M + 1920 x $0.075/M + 300 x $0.60/M = $0.0003369
+        assertEquals("0.000337", r.header("x-acc-cost-usd"));
+        assertEquals("337", event.get("cost_micros"));
         assertNoTenantKeyAnywhere();
     }
 
@@ -225,6 +228,8 @@ class ProviderAdaptersTest {
         assertEquals("400", event.get("cache_write_5m_tokens"));
         assertEquals("600", event.get("cache_write_1h_tokens"));
         assertEquals("3012", event.get("total_input_tokens"));
+        // claude-sonnet-4-5: 12 x $3/M + 2000 x $0.30/M + 400 x $3.75/M + 600 x $6/M + 25 x $15/M = $0.006111
+        assertEquals("0.006111", r.header("x-acc-cost-usd"));
 
         messages("pa-sub2api").then().statusCode(200).header("x-acc-provider", "sub2api");
         assertEquals("sk-sub2api-key", only(anthropicHost, "/sub2api/v1/messages").getHeader("x-api-key"));

@@ -9,7 +9,7 @@ import com.agentcostcontrol.proxy.llm.Endpoint;
 import com.agentcostcontrol.proxy.llm.provider.UpstreamResponse;
 import com.agentcostcontrol.proxy.llm.provider.mock.MockDirectives;
 import com.agentcostcontrol.proxy.llm.routing.RoutePlan;
-import com.agentcostcontrol.proxy.llm.usage.TokenCounts;
+import com.agentcostcontrol.router.pricing.TokenUsage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.buffer.Buffer;
@@ -57,7 +57,7 @@ public final class LlmCall {
     public Object streamState;
 
     // --- outcome
-    public TokenCounts tokens;
+    public TokenUsage tokens;
     /** True when {@link #tokens} were estimated (no provider count: stream cut short, local count_tokens). */
     public boolean tokensEstimated;
     /** Exact cost in micro-USD, or -1 when unknown (no price for the served model). */

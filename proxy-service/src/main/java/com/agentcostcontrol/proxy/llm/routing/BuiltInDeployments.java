@@ -8,13 +8,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.agentcostcontrol.proxy.config.ProxyConfig;
 import com.agentcostcontrol.proxy.llm.Deployment;
+import com.agentcostcontrol.proxy.llm.usage.Prices;
+import com.agentcostcontrol.router.pricing.ModelPrice;
 
 /**
  * Deployments that exist without any row in {@code deployments}: the mock provider's
  * {@code mock-small}/{@code mock-large}, and real providers whose credentials are in the environment.
  * A model name with no route resolves here.
  *
- * <p>Name rules for environment providers: {@code vendor/model} names the provider explicitly
+ * <p>A name the price catalog knows goes to the catalog entry's provider when that provider's
+ * credential is set (e.g. {@code gpt-4o-mini} → openai, {@code claude-sonnet-4-5} → anthropic,
+ * {@code groq/llama-3.1-8b-instant} → Groq). Otherwise these name rules apply:
+ * {@code vendor/model} names the provider explicitly
  * ({@code openai/}, {@code anthropic/}, {@code groq/}, {@code deepseek/}, {@code mistral/},
  * {@code xai/}; any other {@code vendor/model} goes to OpenRouter when its key is set, which is how
  * OpenRouter names models); bare OpenAI names ({@code gpt-*}, {@code o1*}, {@code o3*},
@@ -29,11 +34,13 @@ public class BuiltInDeployments {
     }
 
     private final ProxyConfig.Providers config;
+    private final Prices prices;
     private final int timeoutMs;
     private final List<EnvProvider> prefixed = new ArrayList<>();
 
-    public BuiltInDeployments(ProxyConfig config) {
+    public BuiltInDeployments(ProxyConfig config, Prices prices) {
         this.config = config.providers();
+        this.prices = prices;
         this.timeoutMs = (int) Math.min(Integer.MAX_VALUE, this.config.timeout().toMillis());
         prefixed.add(new EnvProvider("openai/", "openai", "https://api.openai.com/v1", this.config.openaiApiKey()));
         prefixed.add(new EnvProvider("anthropic/", "anthropic", "https://api.anthropic.com", this.config.anthropicApiKey()));
@@ -54,6 +61,19 @@ public class BuiltInDeployments {
         for (EnvProvider p : prefixed) {
             if (model.startsWith(p.prefix()) && p.key().isPresent()) {
                 return Optional.of(env(p.provider(), p.baseUrl(), model.substring(p.prefix().length()), p.key().get()));
+            }
+        }
+        Optional<ModelPrice> known = prices.catalog().lookup(model);
+        if (known.isPresent()) {
+            String catalogProvider = known.get().provider();
+            for (EnvProvider p : prefixed) {
+                if (p.prefix().equals(catalogProvider + "/") && p.key().isPresent()) {
+                    return Optional.of(env(p.provider(), p.baseUrl(), model, p.key().get()));
+                }
+            }
+            if ("openrouter".equals(catalogProvider) && config.openrouterApiKey().isPresent()) {
+                String name = model.startsWith("openrouter/") ? model.substring("openrouter/".length()) : model;
+                return Optional.of(env("openai-compatible", "https://openrouter.ai/api/v1", name, config.openrouterApiKey().get()));
             }
         }
         if (model.indexOf('/') > 0 && config.openrouterApiKey().isPresent()) {

@@ -10,7 +10,7 @@ import com.agentcostcontrol.proxy.llm.api.ErrorEnvelopes;
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import com.agentcostcontrol.proxy.llm.pipeline.Responses;
 import com.agentcostcontrol.proxy.llm.pipeline.filters.UpstreamFilter.StreamStart;
-import com.agentcostcontrol.proxy.llm.usage.TokenCounts;
+import com.agentcostcontrol.router.pricing.TokenUsage;
 import com.agentcostcontrol.proxy.llm.usage.TokenEstimator;
 import com.agentcostcontrol.proxy.llm.usage.UsageExtractor;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -269,11 +269,11 @@ public class SseRelay {
             }
             long output = TokenEstimator.ofChars(producedChars);
             if (call.tokens != null) {
-                TokenCounts t = call.tokens;
-                call.tokens = new TokenCounts(t.input(), t.cacheRead(), t.cacheWrite5m(), t.cacheWrite1h(),
-                        Math.max(t.output(), output), t.reasoning());
+                TokenUsage t = call.tokens;
+                call.tokens = new TokenUsage(t.inputTokens(), t.cacheReadTokens(), t.cacheWrite5mTokens(), t.cacheWrite1hTokens(),
+                        Math.max(t.outputTokens(), output), t.reasoningTokens());
             } else {
-                call.tokens = new TokenCounts(TokenEstimator.ofRequest(call.body), 0, 0, 0, output, 0);
+                call.tokens = new TokenUsage(TokenEstimator.ofRequest(call.body), 0, 0, 0, output, 0);
             }
             call.tokensEstimated = true;
         }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
-import com.agentcostcontrol.proxy.llm.usage.TokenCounts;
+import com.agentcostcontrol.router.pricing.TokenUsage;
 
 /**
  * The usage event of one finished call, as the flat string fields of a Redis Stream entry. The
@@ -37,14 +37,14 @@ public final class UsageEvent {
         f.put("streamed", Boolean.toString(call.stream));
         f.put("attempts", Integer.toString(call.attempts));
         f.put("fallbacks", Integer.toString(call.fallbacks()));
-        TokenCounts t = call.tokens == null ? TokenCounts.ZERO : call.tokens;
-        f.put("input_tokens", Long.toString(t.input()));
-        f.put("cache_read_tokens", Long.toString(t.cacheRead()));
-        f.put("cache_write_5m_tokens", Long.toString(t.cacheWrite5m()));
-        f.put("cache_write_1h_tokens", Long.toString(t.cacheWrite1h()));
-        f.put("output_tokens", Long.toString(t.output()));
-        f.put("reasoning_tokens", Long.toString(t.reasoning()));
-        f.put("total_input_tokens", Long.toString(t.totalInput()));
+        TokenUsage t = call.tokens == null ? TokenUsage.NONE : call.tokens;
+        f.put("input_tokens", Long.toString(t.inputTokens()));
+        f.put("cache_read_tokens", Long.toString(t.cacheReadTokens()));
+        f.put("cache_write_5m_tokens", Long.toString(t.cacheWrite5mTokens()));
+        f.put("cache_write_1h_tokens", Long.toString(t.cacheWrite1hTokens()));
+        f.put("output_tokens", Long.toString(t.outputTokens()));
+        f.put("reasoning_tokens", Long.toString(t.reasoningTokens()));
+        f.put("total_input_tokens", Long.toString(t.totalInputTokens()));
         f.put("tokens_estimated", Boolean.toString(call.tokensEstimated));
         f.put("cost_usd", call.costUsd == null ? "" : call.costUsd);
         f.put("cost_micros", call.costMicros < 0 ? "" : Long.toString(call.costMicros));

@@ -1,15 +1,17 @@
 package com.agentcostcontrol.proxy.llm.usage;
 
+import com.agentcostcontrol.router.pricing.TokenUsage;
+
 import com.agentcostcontrol.proxy.llm.ApiFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Reads a provider's {@code usage} object into {@link TokenCounts}, respecting each format's convention. */
+/** Reads a provider's {@code usage} object into {@link TokenUsage}, respecting each format's convention. */
 public final class UsageExtractor {
 
     private UsageExtractor() {
     }
 
-    public static TokenCounts read(ApiFormat format, JsonNode usage) {
+    public static TokenUsage read(ApiFormat format, JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return null;
         }
@@ -21,7 +23,10 @@ public final class UsageExtractor {
                     : usage.path("prompt_cache_hit_tokens").asLong(0);
             JsonNode out = usage.has("completion_tokens_details") ? usage.get("completion_tokens_details")
                     : usage.path("output_tokens_details");
-            return TokenCounts.fromOpenAi(prompt, cached, completion, out.path("reasoning_tokens").asLong(0));
+            prompt = Math.max(0, prompt);
+            completion = Math.max(0, completion);
+            long reasoning = Math.max(0, Math.min(out.path("reasoning_tokens").asLong(0), completion));
+            return TokenUsage.fromOpenAi(prompt, Math.max(0, Math.min(cached, prompt)), completion, reasoning);
         }
         long input = usage.path("input_tokens").asLong(0);
         long read = usage.path("cache_read_input_tokens").asLong(0);
@@ -32,6 +37,7 @@ public final class UsageExtractor {
         if (w5m + w1h < write) {
             w5m = write - w1h;
         }
-        return TokenCounts.fromAnthropic(input, read, Math.max(0, w5m), w1h, usage.path("output_tokens").asLong(0));
+        return TokenUsage.fromAnthropic(Math.max(0, input), Math.max(0, read), Math.max(0, w5m), Math.max(0, w1h),
+                Math.max(0, usage.path("output_tokens").asLong(0)));
     }
 }

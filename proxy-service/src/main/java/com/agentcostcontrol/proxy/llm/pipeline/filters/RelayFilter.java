@@ -13,7 +13,7 @@ import com.agentcostcontrol.proxy.llm.pipeline.UpstreamFailure;
 import com.agentcostcontrol.proxy.llm.stream.SseRelay;
 import com.agentcostcontrol.proxy.llm.translate.FormatBridge;
 import com.agentcostcontrol.proxy.llm.usage.CostMeter;
-import com.agentcostcontrol.proxy.llm.usage.TokenCounts;
+import com.agentcostcontrol.router.pricing.TokenUsage;
 import com.agentcostcontrol.proxy.llm.usage.UsageExtractor;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -68,7 +68,7 @@ public class RelayFilter implements CallFilter {
                     + call.served.name() + "' answered with a body that is not JSON.", null, java.util.Map.of()));
         }
         if (call.endpoint == Endpoint.COUNT_TOKENS) {
-            call.tokens = TokenCounts.ZERO;
+            call.tokens = TokenUsage.NONE;
         } else if (call.tokens == null) {
             call.tokens = UsageExtractor.read(call.upstreamFormat, upstream.get("usage"));
         }

@@ -24,7 +24,7 @@ import com.agentcostcontrol.proxy.llm.stream.SseEvent;
 import com.agentcostcontrol.proxy.llm.stream.SseReader;
 import com.agentcostcontrol.proxy.llm.translate.FormatBridge;
 import com.agentcostcontrol.proxy.llm.usage.TokenEstimator;
-import com.agentcostcontrol.proxy.llm.usage.TokenCounts;
+import com.agentcostcontrol.router.pricing.TokenUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -240,7 +240,7 @@ public class UpstreamFilter implements CallFilter {
         call.attempts++;
         call.upstreamFormat = ApiFormat.ANTHROPIC;
         call.upstreamBody = Json.buffer(Json.object().put("input_tokens", tokens));
-        call.tokens = new TokenCounts(0, 0, 0, 0, 0, 0);
+        call.tokens = new TokenUsage(0, 0, 0, 0, 0, 0);
         call.tokensEstimated = true;
     }
 
