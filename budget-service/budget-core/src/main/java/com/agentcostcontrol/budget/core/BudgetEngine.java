@@ -45,7 +45,7 @@ public final class BudgetEngine {
         }
 
         public static Settings defaults() {
-            return new Settings(Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofDays(7), 100, Duration.ofSeconds(2));
+            return new Settings(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(7), 100, Duration.ofSeconds(2));
         }
 
         public Settings withLeaseTtl(Duration ttl) {
