@@ -46,6 +46,15 @@ final class Fixtures {
         }
     }
 
+    /** A table file {@code {"cases":[{"name":..., ...}]}}: one argument pair per case. */
+    static Stream<Arguments> table(String resource) {
+        ObjectNode root = read(dir(resource.substring(0, resource.lastIndexOf('/')))
+                .resolve(resource.substring(resource.lastIndexOf('/') + 1)));
+        List<Arguments> out = new java.util.ArrayList<>();
+        root.get("cases").forEach(c -> out.add(Arguments.of(c.get("name").asText(), c)));
+        return out.stream();
+    }
+
     static Path dir(String dir) {
         URL url = Fixtures.class.getClassLoader().getResource(dir);
         if (url == null) {
