@@ -2,11 +2,9 @@ package com.agentcostcontrol.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +47,7 @@ public final class AnthropicStreamToOpenAi {
     private final boolean includeUsage;
     private final long created;
     private final Map<Integer, Block> blocks = new HashMap<>();
-    private final ObjectNode usage = Json.obj();
+    private final StreamUsageTracker tracker = StreamUsageTracker.anthropic();
     private String id = "chatcmpl-acc";
     private String model = "";
     private int nextToolIndex;
@@ -58,7 +56,11 @@ public final class AnthropicStreamToOpenAi {
     private boolean completed;
     private boolean failed;
     private boolean doneWritten;
-    private long producedUtf8Bytes;
+
+    /** For the caller's OpenAI request: the usage chunk is sent iff it set {@code stream_options.include_usage}. */
+    public static AnthropicStreamToOpenAi forRequest(JsonNode openAiChatRequest) {
+        return new AnthropicStreamToOpenAi(openAiChatRequest.path("stream_options").path("include_usage").asBoolean(false));
+    }
 
     /** @param includeUsage the caller's {@code stream_options.include_usage}: emit the final usage chunk */
     public AnthropicStreamToOpenAi(boolean includeUsage) {
@@ -79,6 +81,7 @@ public final class AnthropicStreamToOpenAi {
         if (completed || failed) {
             return List.of();
         }
+        tracker.observe(event);
         List<ObjectNode> out = new ArrayList<>();
         String type = String.valueOf(Json.text(event, "type"));
         switch (type) {
@@ -90,7 +93,6 @@ public final class AnthropicStreamToOpenAi {
                 if (Json.text(msg, "model") != null) {
                     model = Json.text(msg, "model");
                 }
-                mergeUsage(msg.get("usage"));
                 ObjectNode delta = Json.obj().put("role", "assistant").put("content", "");
                 out.add(chunk(delta, null));
             }
@@ -104,7 +106,6 @@ public final class AnthropicStreamToOpenAi {
                 }
             }
             case "message_delta" -> {
-                mergeUsage(event.get("usage"));
                 String stop = Json.text(event.path("delta"), "stop_reason");
                 if (finishReason == null) {
                     finishReason = finishFor(stop);
@@ -141,6 +142,7 @@ public final class AnthropicStreamToOpenAi {
         if (completed || failed) {
             return List.of();
         }
+        tracker.observeEnd();
         if (finishReason != null) {
             completed = true;
             return includeUsage ? List.of(usageChunk()) : List.of();
@@ -203,7 +205,7 @@ public final class AnthropicStreamToOpenAi {
 
     /** Usage reported by the upstream so far, in Anthropic's convention (input excludes cache reads/writes). */
     public RawUsage usage() {
-        return UsageReader.fromAnthropic(usage);
+        return tracker.usage();
     }
 
     /**
@@ -213,11 +215,7 @@ public final class AnthropicStreamToOpenAi {
      * by {@code inputTokensEstimate}.
      */
     public RawUsage billableUsage(long inputTokensEstimate) {
-        RawUsage u = usage();
-        if (completed) {
-            return u;
-        }
-        return u.withOutputAtLeast((producedUtf8Bytes + 3) / 4).withInputIfMissing(inputTokensEstimate);
+        return completed ? usage() : tracker.billableUsage(inputTokensEstimate);
     }
 
     // ------------------------------------------------------------ blocks
@@ -254,7 +252,6 @@ public final class AnthropicStreamToOpenAi {
                 if (input != null && input.isObject() && !input.isEmpty()) {
                     args = Json.write(input);
                     b.argumentsSent = true;
-                    producedUtf8Bytes += utf8(args);
                 }
                 call.putObject("function").put("name", Json.text(cb, "name")).put("arguments", args);
                 ObjectNode delta = Json.obj();
@@ -279,7 +276,6 @@ public final class AnthropicStreamToOpenAi {
                 if (b.kind == Kind.JSON_TOOL) {
                     emitText(part, out);
                 } else if (b.kind == Kind.TOOL) {
-                    producedUtf8Bytes += utf8(part);
                     b.argumentsSent = true;
                     out.add(toolArguments(b, part));
                 }
@@ -292,14 +288,12 @@ public final class AnthropicStreamToOpenAi {
 
     private void emitText(String text, List<ObjectNode> out) {
         if (text != null && !text.isEmpty()) {
-            producedUtf8Bytes += utf8(text);
             out.add(chunk(Json.obj().put("content", text), null));
         }
     }
 
     private void emitReasoning(String text, List<ObjectNode> out) {
         if (text != null && !text.isEmpty()) {
-            producedUtf8Bytes += utf8(text);
             out.add(chunk(Json.obj().put("reasoning_content", text), null));
         }
     }
@@ -332,7 +326,7 @@ public final class AnthropicStreamToOpenAi {
     private ObjectNode usageChunk() {
         ObjectNode c = base();
         c.putArray("choices");
-        c.set("usage", AnthropicToOpenAi.openAiUsage(usage));
+        c.set("usage", AnthropicToOpenAi.openAiUsage(tracker.anthropicUsageNode()));
         return c;
     }
 
@@ -345,20 +339,5 @@ public final class AnthropicStreamToOpenAi {
         return c;
     }
 
-    /** message_start carries the input side, message_delta cumulative totals: later non-null values win. */
-    private void mergeUsage(JsonNode u) {
-        if (u == null || !u.isObject()) {
-            return;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = u.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isNull()) {
-                usage.set(e.getKey(), e.getValue().deepCopy());
-            }
-        }
-    }
 
-    private static long utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-    }
 }

@@ -2,7 +2,6 @@ package com.agentcostcontrol.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,12 +35,11 @@ public final class OpenAiStreamToAnthropic {
     private Kind openKind;
     private int openIndex = -1;
     private int nextBlock;
-    private JsonNode usage;
+    private final StreamUsageTracker tracker = StreamUsageTracker.openAi();
     private String stopReason;
     private boolean sawFinish;
     private boolean completed;
     private boolean failed;
-    private long producedUtf8Bytes;
 
     public OpenAiStreamToAnthropic() {
         this(0);
@@ -64,6 +62,7 @@ public final class OpenAiStreamToAnthropic {
         if (completed || failed) {
             return List.of();
         }
+        tracker.observe(chunk);
         List<ObjectNode> out = new ArrayList<>();
         if (chunk.has("error") && !chunk.has("choices")) {
             failed = true;
@@ -71,10 +70,6 @@ public final class OpenAiStreamToAnthropic {
             return out;
         }
         start(chunk, out);
-        JsonNode u = chunk.get("usage");
-        if (u != null && u.isObject()) {
-            usage = u;
-        }
         JsonNode choices = chunk.get("choices");
         if (choices == null || !choices.isArray()) {
             return out;
@@ -88,7 +83,6 @@ public final class OpenAiStreamToAnthropic {
             if (reasoning != null && !reasoning.isEmpty()) {
                 ensureBlock(Kind.THINKING, out);
                 out.add(blockDelta(Json.obj().put("type", "thinking_delta").put("thinking", reasoning)));
-                producedUtf8Bytes += utf8(reasoning);
             }
             String text = Json.text(delta, "content");
             if (text != null && !text.isEmpty()) {
@@ -119,6 +113,7 @@ public final class OpenAiStreamToAnthropic {
         if (completed || failed) {
             return List.of();
         }
+        tracker.observeDone();
         List<ObjectNode> out = new ArrayList<>();
         finish(out);
         return out;
@@ -133,6 +128,7 @@ public final class OpenAiStreamToAnthropic {
         if (completed || failed) {
             return List.of();
         }
+        tracker.observeEnd();
         if (sawFinish) {
             return acceptDone();
         }
@@ -186,7 +182,7 @@ public final class OpenAiStreamToAnthropic {
 
     /** Usage reported by the upstream so far, in OpenAI's convention (prompt includes cached tokens). */
     public RawUsage usage() {
-        return UsageReader.fromOpenAi(usage);
+        return tracker.usage();
     }
 
     /**
@@ -196,15 +192,7 @@ public final class OpenAiStreamToAnthropic {
      * and a missing input count is replaced by {@code inputTokensEstimate}.
      */
     public RawUsage billableUsage(long inputTokensEstimate) {
-        RawUsage u = usage();
-        if (usage != null) {
-            return u;
-        }
-        return u.withOutputAtLeast(estimatedOutputTokens()).withInputIfMissing(inputTokensEstimate);
-    }
-
-    private long estimatedOutputTokens() {
-        return (producedUtf8Bytes + 3) / 4;
+        return tracker.billableUsage(inputTokensEstimate);
     }
 
     // ------------------------------------------------------------ events
@@ -238,7 +226,6 @@ public final class OpenAiStreamToAnthropic {
     private void emitText(String text, List<ObjectNode> out) {
         ensureBlock(Kind.TEXT, out);
         out.add(blockDelta(Json.obj().put("type", "text_delta").put("text", text)));
-        producedUtf8Bytes += utf8(text);
     }
 
     private void toolCall(JsonNode call, int position, List<ObjectNode> out) {
@@ -263,7 +250,6 @@ public final class OpenAiStreamToAnthropic {
         }
         String args = Json.text(fn, "arguments");
         if (args != null && !args.isEmpty()) {
-            producedUtf8Bytes += utf8(args);
             // OpenAI streams one call's arguments before the next call starts; a provider that
             // interleaves calls still gets each fragment on its own block's index
             ObjectNode e = Json.obj().put("type", "content_block_delta").put("index", block);
@@ -312,9 +298,9 @@ public final class OpenAiStreamToAnthropic {
         stopReason = stop;
         ObjectNode e = Json.obj().put("type", "message_delta");
         e.putObject("delta").put("stop_reason", stop).putNull("stop_sequence");
-        ObjectNode u = OpenAiToAnthropic.anthropicUsage(usage, inputTokensHint);
-        if (usage == null) {
-            u.put("output_tokens", estimatedOutputTokens());
+        ObjectNode u = OpenAiToAnthropic.anthropicUsage(tracker.openAiUsageNode(), inputTokensHint);
+        if (!tracker.usageReported()) {
+            u.put("output_tokens", tracker.estimatedOutputTokens());
         }
         e.set("usage", u);
         out.add(e);
@@ -322,7 +308,4 @@ public final class OpenAiStreamToAnthropic {
         completed = true;
     }
 
-    private static long utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-    }
 }

@@ -53,6 +53,7 @@ class StreamTranslationTest {
         state.set("usage", Fixtures.usageJson(t.usage()));
         state.set("billableUsage", Fixtures.usageJson(t.billableUsage(fixture.path("inputTokensEstimate").asLong())));
         Fixtures.assertMatches(name, fixture, "expectedState", state);
+        assertPassThroughTrackerAgrees(name, StreamUsageTracker.anthropic(), events, fixture);
 
         // the SSE convenience path writes the same payloads, plus [DONE] exactly when completed
         AnthropicStreamToOpenAi viaSse = new AnthropicStreamToOpenAi(includeUsage, created);
@@ -101,6 +102,7 @@ class StreamTranslationTest {
         state.set("usage", Fixtures.usageJson(t.usage()));
         state.set("billableUsage", Fixtures.usageJson(t.billableUsage(fixture.path("inputTokensEstimate").asLong())));
         Fixtures.assertMatches(name, fixture, "expectedState", state);
+        assertPassThroughTrackerAgrees(name, StreamUsageTracker.openAi(), events, fixture);
 
         OpenAiStreamToAnthropic viaSse = new OpenAiStreamToAnthropic(hint);
         StringBuilder wire = new StringBuilder();
@@ -114,6 +116,20 @@ class StreamTranslationTest {
             writtenPayloads.add(e.json());
         }
         assertEquals(Fixtures.normalize(payloads), Fixtures.normalize(writtenPayloads), name + ": acceptSse payloads");
+    }
+
+    /** A stream relayed untranslated is billed exactly like the translated one. */
+    private static void assertPassThroughTrackerAgrees(String name, StreamUsageTracker tracker, List<SseEvent> events,
+            ObjectNode fixture) {
+        events.forEach(tracker::observe);
+        tracker.observeEnd();
+        JsonNode state = fixture.get("expectedState");
+        assertEquals(state.get("completed").asBoolean(), tracker.completed(), name + ": tracker completed");
+        assertEquals(state.get("failed").asBoolean(), tracker.failed(), name + ": tracker failed");
+        assertEquals(state.get("usage"), Fixtures.normalize(Fixtures.usageJson(tracker.usage())), name + ": tracker usage");
+        assertEquals(state.get("billableUsage"),
+                Fixtures.normalize(Fixtures.usageJson(tracker.billableUsage(fixture.path("inputTokensEstimate").asLong()))),
+                name + ": tracker billable usage");
     }
 
     /**
