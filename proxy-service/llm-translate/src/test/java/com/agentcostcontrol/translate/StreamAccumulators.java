@@ -46,17 +46,19 @@ final class StreamAccumulators {
                     }
                 }
                 case "content_block_stop" -> {
-                    int i = e.path("index").asInt();
-                    ObjectNode block = (ObjectNode) content.get(i);
-                    if ("tool_use".equals(block.path("type").asText()) && partial.get(i).length() > 0) {
-                        block.set("input", parse(partial.get(i).toString()));
-                    }
+                    // like the SDKs, tool input is accumulated per block index and parsed at the end
                 }
                 case "message_delta" -> {
                     msg.put("stop_reason", e.path("delta").path("stop_reason").asText());
                     merge(usage, e.path("usage"));
                 }
                 default -> { }
+            }
+        }
+        for (Map.Entry<Integer, StringBuilder> p : partial.entrySet()) {
+            ObjectNode block = (ObjectNode) content.get(p.getKey());
+            if ("tool_use".equals(block.path("type").asText()) && p.getValue().length() > 0) {
+                block.set("input", parse(p.getValue().toString()));
             }
         }
         return msg;
