@@ -99,9 +99,7 @@ public final class OpenAiToAnthropic {
             ObjectNode toolChoice = convertToolChoice(tools);
             int maxTokens = maxTokens();
             ObjectNode thinking = thinking(maxTokens, toolChoice);
-            applyResponseFormat(tools, thinking);
-            if (!tools.isEmpty() && toolChoice == null && in.path("response_format").path("type").asText().equals("json_schema")
-                    && hasTool(tools, JSON_RESPONSE_TOOL)) {
+            if (applyResponseFormat(tools, thinking)) {
                 toolChoice = Json.obj().put("type", "tool").put("name", JSON_RESPONSE_TOOL);
             }
 
@@ -656,14 +654,6 @@ public final class OpenAiToAnthropic {
             return named;
         }
 
-        private static boolean hasTool(ArrayNode tools, String name) {
-            for (JsonNode t : tools) {
-                if (name.equals(Json.text(t, "name"))) {
-                    return true;
-                }
-            }
-            return false;
-        }
 
         // ------------------------------------------------------------ limits and sampling
 
@@ -770,20 +760,21 @@ public final class OpenAiToAnthropic {
             }
         }
 
-        private void applyResponseFormat(ArrayNode tools, ObjectNode thinking) {
+        /** Applies response_format; true when it added the forced JSON-response tool. */
+        private boolean applyResponseFormat(ArrayNode tools, ObjectNode thinking) {
             JsonNode rf = in.get("response_format");
             String type = Json.text(rf, "type");
             if (type == null || "text".equals(type)) {
-                return;
+                return false;
             }
             if ("json_object".equals(type)) {
                 system.addObject().put("type", "text").put("text", JSON_OBJECT_INSTRUCTION);
                 warnings.add("response_format json_object is requested by a system instruction: Anthropic has no JSON mode");
-                return;
+                return false;
             }
             if (!"json_schema".equals(type)) {
                 warnings.add("dropped response_format of type '" + type + "'");
-                return;
+                return false;
             }
             JsonNode js = rf.get("json_schema");
             JsonNode schema = js == null ? null : js.get("schema");
@@ -797,12 +788,13 @@ public final class OpenAiToAnthropic {
                 String desc = Json.text(js, "description");
                 t.put("description", "Give the final answer as this tool's input." + (desc == null ? "" : " " + desc));
                 t.set("input_schema", schema.deepCopy());
-                return;
+                return true;
             }
             system.addObject().put("type", "text").put("text", JSON_OBJECT_INSTRUCTION
                     + " The JSON must conform to this JSON Schema: " + Json.write(schema));
             warnings.add("response_format json_schema is requested by a system instruction only (the request also uses"
                     + " tools or thinking, or the schema root is not an object)");
+            return false;
         }
     }
 
