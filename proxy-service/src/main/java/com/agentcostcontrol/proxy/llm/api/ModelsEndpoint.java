@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.agentcostcontrol.proxy.AuthenticatedKey;
 import com.agentcostcontrol.proxy.KeyCheck;
 import com.agentcostcontrol.proxy.llm.Json;
+import com.agentcostcontrol.translate.Errors;
 import com.agentcostcontrol.proxy.llm.routing.RoutePlan;
 import com.agentcostcontrol.proxy.llm.routing.RoutingTable;
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
@@ -64,8 +65,8 @@ public class ModelsEndpoint {
             boolean anthropic = rc.request().getHeader("anthropic-version") != null;
             if (!visible(key).contains(id)) {
                 String message = "The model '" + id + "' does not exist or this key may not use it.";
-                send(rc, 404, anthropic ? ErrorEnvelopes.anthropic(404, message)
-                        : ErrorEnvelopes.openAi(404, "model_not_found", message));
+                send(rc, 404, anthropic ? Errors.anthropic(404, message)
+                        : Errors.openAi(404, null, message, null, "model_not_found"));
                 return;
             }
             send(rc, 200, entry(id, anthropic));
@@ -106,20 +107,20 @@ public class ModelsEndpoint {
         Context context = Vertx.currentContext();
         authenticator.check(presented).subscribe().with(check -> context.runOnContext(v -> {
             if (check instanceof KeyCheck.Refused refused) {
-                send(rc, refused.status(), anthropic ? ErrorEnvelopes.anthropic(refused.status(), refused.message())
-                        : ErrorEnvelopes.openAi(refused.status(), refused.code(), refused.message()));
+                send(rc, refused.status(), anthropic ? Errors.anthropic(refused.status(), refused.message())
+                        : Errors.openAi(refused.status(), null, refused.message(), null, refused.code()));
                 return;
             }
             AuthenticatedKey key = ((KeyCheck.Accepted) check).key();
             if (!key.hasScope(AuthenticatedKey.SCOPE_LLM)) {
                 String message = "This key lacks scope 'llm'.";
-                send(rc, 403, anthropic ? ErrorEnvelopes.anthropic(403, message)
-                        : ErrorEnvelopes.openAi(403, "missing_scope", message));
+                send(rc, 403, anthropic ? Errors.anthropic(403, message)
+                        : Errors.openAi(403, null, message, null, "missing_scope"));
                 return;
             }
             action.accept(key);
         }), failure -> context.runOnContext(v -> send(rc, 503,
-                ErrorEnvelopes.openAi(503, "filter_unavailable", "Key check unavailable; retry shortly."))));
+                Errors.openAi(503, null, "Key check unavailable; retry shortly.", null, "filter_unavailable"))));
     }
 
     private static String presentedKey(RoutingContext rc) {

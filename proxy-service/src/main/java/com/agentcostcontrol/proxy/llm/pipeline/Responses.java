@@ -4,8 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.agentcostcontrol.proxy.llm.ApiFormat;
 import com.agentcostcontrol.proxy.llm.Json;
+import com.agentcostcontrol.translate.Errors;
 import com.agentcostcontrol.proxy.llm.Refusal;
-import com.agentcostcontrol.proxy.llm.api.ErrorEnvelopes;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.buffer.Buffer;
@@ -57,8 +57,8 @@ public class Responses {
             return;
         }
         JsonNode body = refusal instanceof UpstreamFailure u && u.envelope() != null ? u.envelope()
-                : call.inboundFormat() == ApiFormat.ANTHROPIC ? ErrorEnvelopes.anthropic(refusal.status(), refusal.getMessage())
-                : ErrorEnvelopes.openAi(refusal.status(), refusal.code(), refusal.getMessage());
+                : call.inboundFormat() == ApiFormat.ANTHROPIC ? Errors.anthropic(refusal.status(), refusal.getMessage())
+                : Errors.openAi(refusal.status(), null, refusal.getMessage(), null, refusal.code());
         refusal.headers().forEach(response::putHeader);
         json(call, refusal.status(), Json.buffer(body));
     }

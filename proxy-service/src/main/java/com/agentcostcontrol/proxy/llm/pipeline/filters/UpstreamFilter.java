@@ -20,8 +20,9 @@ import com.agentcostcontrol.proxy.llm.provider.ProviderAdapter;
 import com.agentcostcontrol.proxy.llm.provider.Providers;
 import com.agentcostcontrol.proxy.llm.provider.UpstreamRequest;
 import com.agentcostcontrol.proxy.llm.provider.UpstreamResponse;
-import com.agentcostcontrol.proxy.llm.stream.SseEvent;
 import com.agentcostcontrol.proxy.llm.stream.SseReader;
+import com.agentcostcontrol.translate.SseEvent;
+import com.agentcostcontrol.translate.TranslatedError;
 import com.agentcostcontrol.proxy.llm.translate.FormatBridge;
 import com.agentcostcontrol.proxy.llm.usage.TokenEstimator;
 import com.agentcostcontrol.router.pricing.TokenUsage;
@@ -117,7 +118,7 @@ public class UpstreamFilter implements CallFilter {
         try {
             body = bridge.request(call, upstreamFormat, d);
         } catch (FormatBridge.Untranslatable e) {
-            attempt(call, index + 1, new Failure(400, "untranslatable_request", e.getMessage(), null, Map.of()), done);
+            attempt(call, index + 1, new Failure(400, "untranslatable_request", e.getMessage(), e.envelope(), Map.of()), done);
             return;
         }
         call.attempts++;
@@ -218,13 +219,13 @@ public class UpstreamFilter implements CallFilter {
                         null, Map.of()), done);
                 return;
             }
-            JsonNode envelope = bridge.error(call, upstreamFormat, status, raw);
-            Failure failure = new Failure(status, "upstream_error", "Deployment '" + d.name() + "' answered HTTP " + status
-                    + ".", envelope, headers);
+            TranslatedError translated = bridge.error(call, upstreamFormat, status, raw);
+            Failure failure = new Failure(translated.status(), "upstream_error", "Deployment '" + d.name() + "' answered HTTP "
+                    + status + ".", translated.body(), headers);
             if (retryable(status)) {
                 attempt(call, index + 1, failure, done);
             } else {
-                done.fail(new UpstreamFailure(status, failure.code(), failure.message(), envelope, headers));
+                done.fail(new UpstreamFailure(failure.status(), failure.code(), failure.message(), failure.envelope(), headers));
             }
         });
     }
