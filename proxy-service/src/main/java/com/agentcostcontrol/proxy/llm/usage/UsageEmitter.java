@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -27,9 +28,9 @@ import com.agentcostcontrol.proxy.llm.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
@@ -48,7 +49,13 @@ public class UsageEmitter {
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
     };
 
-    private final ReactiveStreamCommands<String, String, String> streams;
+    /** Appends one entry to a Redis Stream (XADD with MAXLEN ~); the Redis data source in production. */
+    @FunctionalInterface
+    public interface Appender {
+        Uni<String> xadd(String stream, XAddArgs args, Map<String, String> fields);
+    }
+
+    private final Appender appender;
     private final String stream;
     private final XAddArgs trim;
     private final Path spool;
@@ -62,18 +69,31 @@ public class UsageEmitter {
     private final AtomicLong emitted = new AtomicLong();
     private final Vertx vertx;
     private final long replayMs;
+    private final AtomicBoolean replayQueued = new AtomicBoolean();
+    private long timerId = -1;
 
+    @Inject
     public UsageEmitter(ReactiveRedisDataSource redis, ProxyConfig config, Vertx vertx) {
-        this.streams = redis.stream(String.class);
-        ProxyConfig.Usage usage = config.usage();
-        this.stream = usage.stream();
-        this.trim = new XAddArgs().maxlen(usage.maxLength()).nearlyExactTrimming();
-        this.spool = Path.of(usage.spoolFile()).toAbsolutePath();
+        this(redis.stream(String.class)::xadd, config.usage().stream(), config.usage().maxLength(),
+                Path.of(config.usage().spoolFile()), vertx, config.usage().replayInterval().toMillis());
+    }
+
+    /** For tests: an emitter over any appender (e.g. a Redis client behind a toggleable proxy). */
+    public UsageEmitter(Appender appender, String stream, long maxLength, Path spool, Vertx vertx, long replayMs) {
+        this.appender = appender;
+        this.stream = stream;
+        this.trim = new XAddArgs().maxlen(maxLength).nearlyExactTrimming();
+        this.spool = spool.toAbsolutePath();
         this.vertx = vertx;
-        this.replayMs = Math.max(100, usage.replayInterval().toMillis());
+        this.replayMs = Math.max(50, replayMs);
     }
 
     void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    /** Replays a spool left by an earlier run and starts the periodic replay. */
+    public void start() {
         try {
             if (Files.size(spool) > 0) {
                 spooling.set(true);
@@ -82,9 +102,12 @@ public class UsageEmitter {
         } catch (IOException e) {
             // No spool file: nothing to replay.
         }
-        vertx.setPeriodic(replayMs, replayMs, id -> {
-            if (spooling.get()) {
-                spoolThread.execute(this::replay);
+        timerId = vertx.setPeriodic(replayMs, replayMs, id -> {
+            if (spooling.get() && replayQueued.compareAndSet(false, true)) {
+                spoolThread.execute(() -> {
+                    replayQueued.set(false);
+                    replay();
+                });
             }
         });
     }
@@ -96,7 +119,7 @@ public class UsageEmitter {
             spoolThread.execute(() -> append(event));
             return;
         }
-        streams.xadd(stream, trim, event)
+        appender.xadd(stream, trim, event)
                 .ifNoItem().after(REDIS_TIMEOUT).fail()
                 .subscribe().with(id -> { }, failure -> {
                     if (spooling.compareAndSet(false, true)) {
@@ -131,7 +154,7 @@ public class UsageEmitter {
             for (String line : lines) {
                 if (!line.isBlank()) {
                     Map<String, String> event = Json.MAPPER.readValue(line, MAP);
-                    streams.xadd(stream, trim, event).await().atMost(REDIS_TIMEOUT);
+                    appender.xadd(stream, trim, event).await().atMost(REDIS_TIMEOUT);
                 }
                 sent++;
             }
@@ -186,7 +209,10 @@ public class UsageEmitter {
     }
 
     @PreDestroy
-    void stop() {
+    public void stop() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
         spoolThread.shutdown();
         try {
             spoolThread.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,0 +1,120 @@
+package com.agentcostcontrol.proxy.llm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.agentcostcontrol.proxy.llm.usage.UsageEmitter;
+import com.agentcostcontrol.testing.AccTestEnvironment;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+
+/**
+ * Usage events are never lost: with Redis unreachable (a TCP forwarder switched off) they go to
+ * the spool file, and when Redis is back they are replayed in order, then appends go direct again.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = AccTestEnvironment.class, initArgs = {
+        @ResourceArg(name = "db", value = "acc_test_proxy"), @ResourceArg(name = "redisDb", value = "1") })
+class UsageSpoolTest {
+
+    static final String STREAM = "acc:usage:spooltest";
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void spoolsWhileRedisIsDownAndReplaysInOrder() throws Exception {
+        int redisPort = Integer.parseInt(System.getenv().getOrDefault("ACC_TEST_REDIS_PORT", "6379"));
+        Path spool = Files.createTempDirectory("acc-spool").resolve("usage.jsonl");
+        redis.key().del(STREAM);
+        try (TcpToggle toggle = new TcpToggle(vertx, "127.0.0.1", redisPort)) {
+            int port = toggle.start();
+            Redis client = Redis.createClient(io.vertx.mutiny.core.Vertx.newInstance(vertx), "redis://127.0.0.1:" + port + "/1");
+            RedisAPI api = RedisAPI.api(client);
+            UsageEmitter emitter = new UsageEmitter((stream, args, fields) -> {
+                List<String> argv = new ArrayList<>(List.of(stream, "MAXLEN", "~", "1000", "*"));
+                fields.forEach((k, v) -> {
+                    argv.add(k);
+                    argv.add(v);
+                });
+                return api.xadd(argv).map(r -> r.toString());
+            }, STREAM, 1000, spool, vertx, 100);
+            emitter.start();
+            try {
+                emitter.emit(event("before"));
+                await(() -> ids().equals(List.of("before")), "direct append");
+
+                toggle.disable();
+                for (int i = 1; i <= 5; i++) {
+                    emitter.emit(event("down-" + i));
+                }
+                await(() -> emitter.spooledTotal() == 5, "5 events spooled");
+                assertTrue(emitter.spooling());
+                assertEquals(5, Files.readAllLines(spool).size());
+                assertEquals(List.of("before"), ids());
+
+                toggle.enable();
+                await(() -> !emitter.spooling(), "spool replayed");
+                assertEquals(List.of("before", "down-1", "down-2", "down-3", "down-4", "down-5"), ids());
+                assertFalse(Files.exists(spool));
+
+                emitter.emit(event("after"));
+                await(() -> ids().size() == 7, "direct append again");
+                assertEquals("after", ids().get(6));
+                assertEquals(5, emitter.spooledTotal());
+            } finally {
+                emitter.stop();
+                client.close();
+            }
+        }
+    }
+
+    private static Map<String, String> event(String id) {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("v", "1");
+        e.put("request_id", id);
+        e.put("status", "ok");
+        return e;
+    }
+
+    private List<String> ids() {
+        List<String> out = new ArrayList<>();
+        for (StreamMessage<String, String, String> m : redis.stream(String.class).xrange(STREAM, StreamRange.of("-", "+"))) {
+            out.add(m.payload().get("request_id"));
+        }
+        return out;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
