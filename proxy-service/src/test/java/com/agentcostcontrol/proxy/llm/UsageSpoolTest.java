@@ -27,7 +27,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
 
 /**
  * Usage events are never lost: with Redis unreachable (a TCP forwarder switched off) they go to
@@ -53,15 +52,7 @@ class UsageSpoolTest {
         try (TcpToggle toggle = new TcpToggle(vertx, "127.0.0.1", redisPort)) {
             int port = toggle.start();
             Redis client = Redis.createClient(io.vertx.mutiny.core.Vertx.newInstance(vertx), "redis://127.0.0.1:" + port + "/1");
-            RedisAPI api = RedisAPI.api(client);
-            UsageEmitter emitter = new UsageEmitter((stream, args, fields) -> {
-                List<String> argv = new ArrayList<>(List.of(stream, "MAXLEN", "~", "1000", "*"));
-                fields.forEach((k, v) -> {
-                    argv.add(k);
-                    argv.add(v);
-                });
-                return api.xadd(argv).map(r -> r.toString());
-            }, STREAM, 1000, spool, vertx, 100);
+            UsageEmitter emitter = new UsageEmitter(UsageEmitter.redisAppender(client), STREAM, 1000, spool, vertx, 100);
             emitter.start();
             try {
                 emitter.emit(event("before"));

@@ -141,6 +141,8 @@ public class SseRelay {
             if (finished) {
                 return;
             }
+            // Mark first: cancelling the upstream fails its body at once, which must not look like an upstream failure.
+            finished = true;
             call.status = "client_disconnected";
             call.errorCode = "client_disconnected";
             if (call.cancelUpstream != null) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,65 +28,84 @@ import com.agentcostcontrol.proxy.config.ProxyConfig;
 import com.agentcostcontrol.proxy.llm.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Command;
 
 /**
  * Appends usage events to the Redis Stream {@code acc.proxy.usage.stream} ({@code XADD MAXLEN ~ cap}),
- * never losing one: when an append fails (Redis down or slow), the event and every later one go to
- * an append-only spool file (one JSON object per line) until a replay, every
- * {@code replay-interval} on a single spool thread, has moved the whole spool back to Redis in order.
- * A spool left by a previous run is replayed at start. An append whose answer timed out may have
- * landed anyway, so a replay can duplicate an event: consumers deduplicate by {@code request_id}.
+ * never losing one. Events queue in memory and go out in pipelined batches, one batch in flight at
+ * a time (so a burst of calls neither exhausts the Redis pool nor reorders events). When a batch
+ * fails (Redis down or slow), it and every later event go to an append-only spool file (one JSON
+ * object per line) until a replay, every {@code replay-interval} on a single spool thread, has moved
+ * the whole spool back to Redis in order. A spool left by a previous run is replayed at start.
+ * Delivery is at-least-once: a batch whose answer was lost may have landed, so consumers
+ * deduplicate by {@code request_id}.
  */
 @ApplicationScoped
 public class UsageEmitter {
 
+    /** Appends events to a Redis Stream in one pipelined round trip. */
+    @FunctionalInterface
+    public interface Appender {
+        Uni<Void> append(String stream, long maxLength, List<Map<String, String>> events);
+    }
+
     private static final Logger LOG = Logger.getLogger(UsageEmitter.class);
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
+    private static final int BATCH = 500;
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
     };
 
-    /** Appends one entry to a Redis Stream (XADD with MAXLEN ~); the Redis data source in production. */
-    @FunctionalInterface
-    public interface Appender {
-        Uni<String> xadd(String stream, XAddArgs args, Map<String, String> fields);
-    }
-
     private final Appender appender;
     private final String stream;
-    private final XAddArgs trim;
+    private final long maxLength;
     private final Path spool;
+    private final Vertx vertx;
+    private final long replayMs;
+    private final ConcurrentLinkedQueue<Map<String, String>> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    private final AtomicBoolean spooling = new AtomicBoolean();
+    private final AtomicBoolean replayQueued = new AtomicBoolean();
+    private final AtomicLong spooled = new AtomicLong();
+    private final AtomicLong emitted = new AtomicLong();
     private final ExecutorService spoolThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "acc-usage-spool");
         t.setDaemon(true);
         return t;
     });
-    private final AtomicBoolean spooling = new AtomicBoolean();
-    private final AtomicLong spooled = new AtomicLong();
-    private final AtomicLong emitted = new AtomicLong();
-    private final Vertx vertx;
-    private final long replayMs;
-    private final AtomicBoolean replayQueued = new AtomicBoolean();
     private long timerId = -1;
 
     @Inject
-    public UsageEmitter(ReactiveRedisDataSource redis, ProxyConfig config, Vertx vertx) {
-        this(redis.stream(String.class)::xadd, config.usage().stream(), config.usage().maxLength(),
-                Path.of(config.usage().spoolFile()), vertx, config.usage().replayInterval().toMillis());
+    public UsageEmitter(Redis redis, ProxyConfig config, Vertx vertx) {
+        this(redisAppender(redis), config.usage().stream(), config.usage().maxLength(), Path.of(config.usage().spoolFile()),
+                vertx, config.usage().replayInterval().toMillis());
     }
 
     /** For tests: an emitter over any appender (e.g. a Redis client behind a toggleable proxy). */
     public UsageEmitter(Appender appender, String stream, long maxLength, Path spool, Vertx vertx, long replayMs) {
         this.appender = appender;
         this.stream = stream;
-        this.trim = new XAddArgs().maxlen(maxLength).nearlyExactTrimming();
+        this.maxLength = maxLength;
         this.spool = spool.toAbsolutePath();
         this.vertx = vertx;
         this.replayMs = Math.max(50, replayMs);
+    }
+
+    /** Pipelined {@code XADD <stream> MAXLEN ~ <cap> * field value ...}, one per event. */
+    public static Appender redisAppender(Redis redis) {
+        return (stream, maxLength, events) -> {
+            List<Request> batch = new ArrayList<>(events.size());
+            for (Map<String, String> event : events) {
+                Request r = Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLength).arg("*");
+                event.forEach((k, v) -> r.arg(k).arg(v));
+                batch.add(r);
+            }
+            return redis.batch(batch).replaceWithVoid();
+        };
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -119,13 +139,42 @@ public class UsageEmitter {
             spoolThread.execute(() -> append(event));
             return;
         }
-        appender.xadd(stream, trim, event)
+        pending.add(event);
+        flush();
+    }
+
+    private void flush() {
+        if (!flushing.compareAndSet(false, true)) {
+            return;
+        }
+        List<Map<String, String>> batch = new ArrayList<>();
+        Map<String, String> e;
+        while (batch.size() < BATCH && (e = pending.poll()) != null) {
+            batch.add(e);
+        }
+        if (batch.isEmpty()) {
+            flushing.set(false);
+            if (!pending.isEmpty()) {
+                flush();
+            }
+            return;
+        }
+        appender.append(stream, maxLength, batch)
                 .ifNoItem().after(REDIS_TIMEOUT).fail()
-                .subscribe().with(id -> { }, failure -> {
+                .subscribe().with(ok -> {
+                    flushing.set(false);
+                    flush();
+                }, failure -> {
                     if (spooling.compareAndSet(false, true)) {
                         LOG.warnf("usage events go to the spool %s until Redis is back: %s", spool, failure.toString());
                     }
-                    spoolThread.execute(() -> append(event));
+                    List<Map<String, String>> rest = new ArrayList<>(batch);
+                    Map<String, String> p;
+                    while ((p = pending.poll()) != null) {
+                        rest.add(p);
+                    }
+                    spoolThread.execute(() -> rest.forEach(this::append));
+                    flushing.set(false);
                 });
     }
 
@@ -151,12 +200,18 @@ public class UsageEmitter {
         }
         int sent = 0;
         try {
-            for (String line : lines) {
-                if (!line.isBlank()) {
-                    Map<String, String> event = Json.MAPPER.readValue(line, MAP);
-                    appender.xadd(stream, trim, event).await().atMost(REDIS_TIMEOUT);
+            while (sent < lines.size()) {
+                int end = Math.min(lines.size(), sent + BATCH);
+                List<Map<String, String>> batch = new ArrayList<>(end - sent);
+                for (String line : lines.subList(sent, end)) {
+                    if (!line.isBlank()) {
+                        batch.add(Json.MAPPER.readValue(line, MAP));
+                    }
                 }
-                sent++;
+                if (!batch.isEmpty()) {
+                    appender.append(stream, maxLength, batch).await().atMost(REDIS_TIMEOUT);
+                }
+                sent = end;
             }
         } catch (IOException | RuntimeException e) {
             keepFrom(lines, sent);
@@ -173,6 +228,7 @@ public class UsageEmitter {
         if (!lines.isEmpty()) {
             LOG.infof("usage spool replayed: %d events moved to Redis", lines.size());
         }
+        flush();
     }
 
     private void keepFrom(List<String> lines, int from) {
@@ -181,8 +237,7 @@ public class UsageEmitter {
         }
         try {
             Path tmp = spool.resolveSibling(spool.getFileName() + ".tmp");
-            List<String> rest = new ArrayList<>(lines.subList(from, lines.size()));
-            Files.write(tmp, rest, StandardCharsets.UTF_8);
+            Files.write(tmp, new ArrayList<>(lines.subList(from, lines.size())), StandardCharsets.UTF_8);
             Files.move(tmp, spool, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warnf("cannot rewrite usage spool %s: %s", spool, e.getMessage());
