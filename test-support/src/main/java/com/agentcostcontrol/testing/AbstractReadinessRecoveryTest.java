@@ -25,7 +25,7 @@ public abstract class AbstractReadinessRecoveryTest {
     public static final String DATABASE_CHECK = "Database connections health check";
     public static final String REDIS_CHECK = "Redis connection health check";
 
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     @DependencyProxy(DependencyOutageEnvironment.POSTGRES)
     ToggleableTcpProxy postgres;
