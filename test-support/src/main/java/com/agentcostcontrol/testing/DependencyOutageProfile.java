@@ -15,6 +15,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  *     public Outage() { super("acc_test_router", 3); }
  * }
  * </pre>
+ * Global test resources are off under this profile; a module whose service needs another resource to
+ * start (a WireMock upstream, say) overrides {@link #testResources()} and adds it to {@code super}'s list.
  */
 public abstract class DependencyOutageProfile implements QuarkusTestProfile {
 

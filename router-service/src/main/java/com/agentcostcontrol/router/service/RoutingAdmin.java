@@ -16,6 +16,8 @@ import jakarta.enterprise.event.Event;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
+import org.hibernate.exception.ConstraintViolationException;
+
 import com.agentcostcontrol.platform.error.ApiException;
 import com.agentcostcontrol.router.Deployment;
 import com.agentcostcontrol.router.Owner;
@@ -84,7 +86,7 @@ public class RoutingAdmin {
         d.createdAt = now();
         d.updatedAt = d.createdAt;
         deployments.persist(d);
-        flushOrConflict("a deployment named '" + spec.name() + "' already exists");
+        flushOrConflict(owner, "a deployment named '" + spec.name() + "' already exists");
         changes.fire(new RoutingChanged(owner.tenantId(), RoutingChanged.DEPLOYMENT, d.id, "created"));
         return d;
     }
@@ -105,7 +107,7 @@ public class RoutingAdmin {
             d.apiKeyCiphertext = spec.apiKey().isEmpty() ? null : vault.seal(d.id, spec.apiKey());
         }
         d.updatedAt = now();
-        flushOrConflict("a deployment named '" + spec.name() + "' already exists");
+        flushOrConflict(owner, "a deployment named '" + spec.name() + "' already exists");
         changes.fire(new RoutingChanged(owner.tenantId(), RoutingChanged.DEPLOYMENT, d.id, "updated"));
         return d;
     }
@@ -155,7 +157,7 @@ public class RoutingAdmin {
         if (existing.isEmpty()) {
             routes.persist(r);
         }
-        flushOrConflict("the route for '" + model + "' was changed concurrently; retry");
+        flushOrConflict(owner, "the route for '" + model + "' was changed concurrently; retry");
         changes.fire(new RoutingChanged(owner.tenantId(), RoutingChanged.ROUTE, r.id,
                 existing.isEmpty() ? "created" : "updated"));
         return r;
@@ -265,16 +267,23 @@ public class RoutingAdmin {
         return new ArrayList<>(fallbacks);
     }
 
-    /** Flushes now so a unique-index race surfaces here as 409 instead of a 500 at commit. */
-    private void flushOrConflict(String message) {
+    /**
+     * Flushes now so a race with a concurrent request surfaces here as a clear answer instead of a
+     * 500 at commit: a unique-index clash is 409, a tenant deleted meanwhile (foreign key) is 404.
+     */
+    private void flushOrConflict(Owner owner, String message) {
         try {
             deployments.flush();
         } catch (PersistenceException e) {
-            if (e instanceof org.hibernate.exception.ConstraintViolationException
-                    || e.getCause() instanceof org.hibernate.exception.ConstraintViolationException) {
-                throw ApiException.conflict(message);
+            ConstraintViolationException violation = e instanceof ConstraintViolationException c ? c
+                    : e.getCause() instanceof ConstraintViolationException c ? c : null;
+            if (violation == null) {
+                throw e;
             }
-            throw e;
+            if (violation.getKind() == ConstraintViolationException.ConstraintKind.FOREIGN_KEY && !owner.isOperator()) {
+                throw ApiException.notFound("tenant " + owner.tenantId() + " not found");
+            }
+            throw ApiException.conflict(message);
         }
     }
 
