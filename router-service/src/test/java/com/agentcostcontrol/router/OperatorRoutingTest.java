@@ -23,7 +23,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import com.agentcostcontrol.router.crypto.CredentialCipher;
+import com.agentcostcontrol.platform.crypto.CredentialCipher;
 import com.agentcostcontrol.testing.AccTestEnvironment;
 import com.agentcostcontrol.testing.TestIdentities;
 

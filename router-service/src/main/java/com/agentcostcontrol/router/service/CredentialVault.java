@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 import com.agentcostcontrol.platform.error.ApiException;
 import com.agentcostcontrol.router.config.RouterConfig;
-import com.agentcostcontrol.router.crypto.CredentialCipher;
+import com.agentcostcontrol.platform.crypto.CredentialCipher;
 
 import io.quarkus.runtime.Startup;
 

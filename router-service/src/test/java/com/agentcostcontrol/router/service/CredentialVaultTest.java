@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import com.agentcostcontrol.platform.error.ApiException;
-import com.agentcostcontrol.router.crypto.CredentialCipher;
+import com.agentcostcontrol.platform.crypto.CredentialCipher;
 
 class CredentialVaultTest {
 
