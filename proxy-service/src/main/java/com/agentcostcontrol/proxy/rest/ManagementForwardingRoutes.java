@@ -1,6 +1,7 @@
 package com.agentcostcontrol.proxy.rest;
 
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -66,6 +67,10 @@ public class ManagementForwardingRoutes {
             forwarder.forward(rc, rule.owner(), null);
             return;
         }
+        // Quarkus would answer a failed deferred authentication with a bare challenge; this route
+        // answers it itself, in the management envelope (see refuse).
+        rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
+        });
         QuarkusHttpUser.getSecurityIdentity(rc, identityProviderManager)
                 .emitOn(command -> {
                     if (context == null) {
@@ -98,7 +103,7 @@ public class ManagementForwardingRoutes {
         }
         Refusal refusal = cause != null ? Refusal.of((AuthenticationFailedException) cause)
                 : new Refusal(503, "service_unavailable", "The credential could not be checked right now; retry later.");
-        if (refusal.status() == 401) {
+        if (refusal.status() == 401 && !rc.response().headWritten()) {
             rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"acc\"");
         }
         answer(rc, refusal.status(), refusal.type(), refusal.message());
@@ -106,7 +111,7 @@ public class ManagementForwardingRoutes {
 
     private static void answer(RoutingContext rc, int status, String type, String message) {
         rc.request().resume();
-        if (rc.response().ended() || rc.response().closed()) {
+        if (rc.response().headWritten() || rc.response().closed()) {
             return;
         }
         String body;
