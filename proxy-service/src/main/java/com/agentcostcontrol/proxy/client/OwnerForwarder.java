@@ -56,7 +56,7 @@ public class OwnerForwarder {
     /** Hop-by-hop headers (RFC 9110 §7.6.1) plus the ones the proxy sets itself. */
     private static final Set<String> NOT_FORWARDED_UP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "authorization", "x-api-key", "cookie", IdentityCodec.HEADER.toLowerCase(Locale.ROOT));
+            "expect", "authorization", "x-api-key", "cookie", IdentityCodec.HEADER.toLowerCase(Locale.ROOT));
     private static final Set<String> NOT_FORWARDED_DOWN = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade");
 
@@ -111,6 +111,10 @@ public class OwnerForwarder {
                 .setConnectTimeout(connectTimeoutMs)
                 .setIdleTimeout(responseTimeoutMs)
                 .setHeaders(upstreamHeaders(in, caller));
+        if ("100-continue".equalsIgnoreCase(in.getHeader(HttpHeaders.EXPECT))) {
+            // The caller was accepted: let the client send its body now (it is streamed, not buffered).
+            rc.response().writeContinue();
+        }
         Timer.Sample sample = Timer.start(registry);
         boolean hasBody = in.headers().contains(HttpHeaders.CONTENT_LENGTH)
                 || in.headers().contains(HttpHeaders.TRANSFER_ENCODING);

@@ -61,7 +61,8 @@ public class ManagementForwardingRoutes {
         rc.request().pause();
         Context context = Vertx.currentContext();
         if (context != null) {
-            context.putLocal(URL_TEMPLATE_KEY, rule.exact() ? rule.prefix() : rule.prefix() + "/{path}");
+            context.putLocal(URL_TEMPLATE_KEY,
+                    rc.normalizedPath().equals(rule.prefix()) ? rule.prefix() : rule.prefix() + "/{path}");
         }
         if (rule.access() == ForwardingTable.Access.PUBLIC) {
             forwarder.forward(rc, rule.owner(), null);

@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.agentcostcontrol.platform.identity.CallerIdentity;
 import com.agentcostcontrol.platform.identity.IdentityCodec;
+import com.agentcostcontrol.proxy.testing.EdgeTestResources;
 import com.agentcostcontrol.proxy.testing.SiblingServicesStub;
 import com.agentcostcontrol.testing.AccTestEnvironment;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -178,6 +179,33 @@ class ForwardingTest {
                 .post("/v1/budgets").then().statusCode(409).body("error.type", equalTo("conflict"));
         given().header("Authorization", bearer(OPERATOR_TOKEN)).delete("/admin/v1/routes/old")
                 .then().statusCode(204);
+
+        // HTTP metrics name the path family, not each id, so their tags stay bounded.
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("uri=\"/v1/budgets/{path}\""), "templated uri tag");
+        assertFalse(metrics.contains("missing/status"), "raw ids must not become tags");
+    }
+
+    @Test
+    void expectContinueIsAnsweredAtTheEdgeAndNotForwarded() {
+        owners().stubFor(post(urlEqualTo("/security-service/v1/security/scan"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"verdict\":\"clean\"}")));
+        given().header("Authorization", bearer(OPERATOR_TOKEN)).header("Expect", "100-continue")
+                .contentType(ContentType.JSON).body("{\"text\":\"hello\"}").post("/v1/security/scan")
+                .then().statusCode(200).body("verdict", equalTo("clean"));
+        LoggedRequest received = onlyRequest();
+        assertFalse(received.containsHeader("Expect"));
+        assertEquals("{\"text\":\"hello\"}", received.getBodyAsString());
+    }
+
+    @Test
+    void authenticationIsNotProactive() {
+        // A bad credential on a path that asks for no identity is never even looked at:
+        // the LLM paths check keys themselves and must not pay for management authentication.
+        given().header("Authorization", bearer("garbage.token.value")).get("/q/health/live").then().statusCode(200);
+        given().header("Authorization", bearer(EdgeTestResources.OPERATOR_TOKEN + "-wrong")).get("/q/health/live")
+                .then().statusCode(200);
     }
 
     @Test
