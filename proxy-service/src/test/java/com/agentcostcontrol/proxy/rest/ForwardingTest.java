@@ -106,6 +106,8 @@ class ForwardingTest {
         assertFalse(received.containsHeader("Authorization"), "Authorization must not reach the owner");
         assertFalse(received.containsHeader("x-api-key"));
         assertFalse(received.containsHeader("Cookie"));
+        assertEquals(1, received.getHeaders().getHeader("X-ACC-Identity").values().size(),
+                "the client's X-ACC-Identity is replaced, not added to");
         CallerIdentity caller = verify(received.getHeader("X-ACC-Identity"));
         assertEquals(CallerIdentity.Kind.KEY, caller.kind());
         assertEquals(key.path("id"), caller.subject());
