@@ -102,7 +102,7 @@ public class TenantAdministration {
         invalidation.keyChanged(keyId);
     }
 
-    /** Whether a key is one of {@link AuthenticatedKey}'s scopes; used by validation. */
+    /** Whether {@code scope} is one of the key scopes ({@code llm}, {@code manage}); used by validation. */
     public static boolean knownScope(String scope) {
         return AuthenticatedKey.SCOPE_LLM.equals(scope) || AuthenticatedKey.SCOPE_MANAGE.equals(scope);
     }
