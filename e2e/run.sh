@@ -86,53 +86,60 @@ node "$E2E/stubs/replay.mjs" "$STUB_PORT" >"$WORK/stub.log" 2>&1 &
 PIDS+=($!)
 STUB_URL="http://127.0.0.1:$STUB_PORT"
 
-# --- secrets and seed data --------------------------------------------------------------------------
-SECRET_KEY="$(openssl rand -base64 32)"
-new_key() { printf 'sk-acc-%s' "$(openssl rand -base64 96 | tr -dc 'A-Za-z0-9' | head -c 43)"; }
-sha256() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
-encrypt() {  # the CredentialCipher format: v1:base64(nonce || ciphertext || tag), AES-256-GCM
-  SECRET="$SECRET_KEY" PLAIN="$1" node -e '
-    const c = require("crypto"); const key = Buffer.from(process.env.SECRET, "base64"); const iv = c.randomBytes(12);
-    const ci = c.createCipheriv("aes-256-gcm", key, iv); const ct = Buffer.concat([ci.update(process.env.PLAIN, "utf8"), ci.final()]);
-    process.stdout.write("v1:" + Buffer.concat([iv, ct, ci.getAuthTag()]).toString("base64"));'
-}
-KEY="$(new_key)"
-LIMITED_KEY="$(new_key)"
-TENANT="$(python3 -c 'import uuid; print(uuid.uuid4())')"
-OPENAI_CIPHER="$(encrypt sk-stub-openai)"
-ANTHROPIC_CIPHER="$(encrypt sk-stub-anthropic)"
-"${PSQL[@]}" -d "$DB" >/dev/null <<SQL
-INSERT INTO tenants (id, name) VALUES ('$TENANT', 'e2e');
-INSERT INTO virtual_keys (id, tenant_id, name, key_hash, prefix, scopes)
-  VALUES (gen_random_uuid(), '$TENANT', 'e2e', '$(sha256 "$KEY")', '${KEY:0:13}', ARRAY['llm']);
-INSERT INTO virtual_keys (id, tenant_id, name, key_hash, prefix, scopes, allowed_models)
-  VALUES (gen_random_uuid(), '$TENANT', 'e2e-limited', '$(sha256 "$LIMITED_KEY")', '${LIMITED_KEY:0:13}', ARRAY['llm'], ARRAY['mock-small']);
-INSERT INTO deployments (id, name, provider, model, base_url, api_key_ciphertext)
-  VALUES (gen_random_uuid(), 'replay-openai', 'openai', 'gpt-4o-mini', '$STUB_URL/openai/v1', '$OPENAI_CIPHER'),
-         (gen_random_uuid(), 'replay-anthropic', 'anthropic', 'claude-sonnet-4-5', '$STUB_URL/anthropic', '$ANTHROPIC_CIPHER');
-INSERT INTO routes (id, model, deployments) VALUES
-  (gen_random_uuid(), 'gpt-4o-mini', ARRAY['replay-openai']),
-  (gen_random_uuid(), 'claude-sonnet-4-5', ARRAY['replay-anthropic']);
-SQL
-
 # --- proxy ------------------------------------------------------------------------------------------
+SECRET_KEY="$(openssl rand -base64 32)"
+ADMIN_TOKEN="$(openssl rand -hex 24)"
 PORT="$(free_port)"
+ACC_URL="http://127.0.0.1:$PORT"
 mkdir -p "$WORK/config"
 env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY -u OPENROUTER_API_KEY \
   PORT="$PORT" ACC_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" ACC_DB_USER="$PG_USER" \
   ACC_DB_PASSWORD="${ACC_E2E_PG_PASSWORD:-}" ACC_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB" \
-  ACC_SECRET_KEY="$SECRET_KEY" ACC_INTERNAL_SECRET="$(openssl rand -hex 32)" ACC_ADMIN_TOKEN="$(openssl rand -hex 24)" \
+  ACC_SECRET_KEY="$SECRET_KEY" ACC_INTERNAL_SECRET="$(openssl rand -hex 32)" ACC_ADMIN_TOKEN="$ADMIN_TOKEN" \
   ACC_CONFIG_DIR="$WORK/config" \
   java -jar "$RUNNER" >"$WORK/proxy.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
+  curl -fs "$ACC_URL/q/health/ready" >/dev/null 2>&1 && break
   sleep 0.5
 done
-curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { log "proxy-service did not become ready"; exit 1; }
+curl -fs "$ACC_URL/q/health/ready" >/dev/null || { log "proxy-service did not become ready"; exit 1; }
 log "proxy-service ready on port $PORT"
+
+# --- seed: tenant and keys through the operator API, deployments and routes as router-service stores them
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+admin() { curl -fsS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d "$2" "$ACC_URL$1"; }
+TENANT="$(admin /admin/v1/tenants '{"name":"e2e"}' | json_field id)"
+KEY="$(admin "/admin/v1/tenants/$TENANT/keys" '{"name":"e2e"}' | json_field key)"
+LIMITED_KEY="$(admin "/admin/v1/tenants/$TENANT/keys" '{"name":"e2e-limited","models":["mock-small"]}' | json_field key)"
+
+# router-service (not started here) seals credentials with AES-256-GCM bound to the deployment id:
+# v1:base64(iv || ciphertext || tag), associated data = the deployment id.
+seal() {
+  SECRET="$SECRET_KEY" PLAIN="$1" AAD="$2" node -e '
+    const c = require("crypto"); const key = Buffer.from(process.env.SECRET, "base64"); const iv = c.randomBytes(12);
+    const ci = c.createCipheriv("aes-256-gcm", key, iv); ci.setAAD(Buffer.from(process.env.AAD, "utf8"));
+    const ct = Buffer.concat([ci.update(process.env.PLAIN, "utf8"), ci.final()]);
+    process.stdout.write("v1:" + Buffer.concat([iv, ct, ci.getAuthTag()]).toString("base64"));'
+}
+uuid() { python3 -c 'import uuid; print(uuid.uuid4())'; }
+OPENAI_DEP="$(uuid)"
+ANTHROPIC_DEP="$(uuid)"
+"${PSQL[@]}" -d "$DB" >/dev/null <<SQL
+INSERT INTO deployments (id, name, provider, model, base_url, api_key_ciphertext) VALUES
+  ('$OPENAI_DEP', 'replay-openai', 'openai', 'gpt-4o-mini', '$STUB_URL/openai/v1', '$(seal sk-stub-openai "$OPENAI_DEP")'),
+  ('$ANTHROPIC_DEP', 'replay-anthropic', 'anthropic', 'claude-sonnet-4-5', '$STUB_URL/anthropic', '$(seal sk-stub-anthropic "$ANTHROPIC_DEP")');
+INSERT INTO routes (id, model, deployments) VALUES
+  (gen_random_uuid(), 'gpt-4o-mini', ARRAY['replay-openai']),
+  (gen_random_uuid(), 'claude-sonnet-4-5', ARRAY['replay-anthropic']);
+SQL
+redis-cli -p "$REDIS_PORT" -n "$REDIS_DB" publish acc:routing:changed e2e >/dev/null
+for _ in $(seq 1 50); do
+  curl -fs -H "Authorization: Bearer $KEY" "$ACC_URL/v1/models" | grep -q claude-sonnet-4-5 && break
+  sleep 0.2
+done
 
 # --- suite ------------------------------------------------------------------------------------------
 cd "$E2E"
-ACC_URL="http://127.0.0.1:$PORT" ACC_E2E_KEY="$KEY" ACC_E2E_LIMITED_KEY="$LIMITED_KEY" ACC_E2E_STUB_URL="$STUB_URL" \
+ACC_URL="$ACC_URL" ACC_E2E_KEY="$KEY" ACC_E2E_LIMITED_KEY="$LIMITED_KEY" ACC_E2E_STUB_URL="$STUB_URL" \
   node --test --test-concurrency=1 tests/

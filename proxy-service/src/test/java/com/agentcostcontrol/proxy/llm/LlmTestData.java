@@ -59,15 +59,16 @@ public final class LlmTestData {
 
     /** An operator-level deployment; the credential is stored encrypted like router-service does. */
     public void deployment(String name, String provider, String model, String baseUrl, String apiKey) {
+        UUID id = UUID.randomUUID();
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
                 "INSERT INTO deployments (id, name, provider, model, base_url, api_key_ciphertext, timeout_ms) "
                         + "VALUES (?, ?, ?, ?, ?, ?, 5000)")) {
-            q.setObject(1, UUID.randomUUID());
+            q.setObject(1, id);
             q.setString(2, name);
             q.setString(3, provider);
             q.setString(4, model);
             q.setString(5, baseUrl);
-            q.setString(6, apiKey == null ? null : new CredentialCipher(SECRET_KEY).encrypt(apiKey));
+            q.setString(6, apiKey == null ? null : CredentialCipher.fromBase64Key(SECRET_KEY).encrypt(apiKey, id.toString()));
             q.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -6,70 +6,114 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts provider credentials at rest with AES-256-GCM. Stored form:
- * {@code v1:<base64(12-byte nonce || ciphertext || 16-byte tag)>}. The key is
- * {@code ACC_SECRET_KEY}: base64 of 32 random bytes (router-service writes, the proxy reads).
+ * Encrypts provider credentials at rest with AES-256-GCM, so a database dump alone does not leak
+ * them. Plain JDK, no dependencies: the proxy, which decrypts credentials to call providers, can use
+ * this same class.
+ * <p>
+ * Sealed form: {@code v1:<base64(iv[12] || ciphertext || tag[16])>}, with a fresh random IV per
+ * value. The associated data (for deployments: the deployment id) is authenticated but not stored:
+ * a ciphertext copied onto another row does not decrypt there. Errors never carry the plaintext.
  */
 public final class CredentialCipher {
 
-    private static final String VERSION = "v1:";
-    private static final int NONCE_BYTES = 12;
+    /** Marks the format, so a later key or algorithm change can be told apart from this one. */
+    public static final String PREFIX = "v1:";
+
+    private static final int KEY_BYTES = 32;
+    private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
 
     private final SecretKeySpec key;
+    private final SecureRandom random = new SecureRandom();
 
-    /** @param base64Key base64 of exactly 32 bytes */
-    public CredentialCipher(String base64Key) {
+    /** @param key exactly 32 bytes (AES-256) */
+    public CredentialCipher(byte[] key) {
+        if (key == null || key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("the credential key must be exactly " + KEY_BYTES + " bytes, got "
+                    + (key == null ? 0 : key.length));
+        }
+        this.key = new SecretKeySpec(key.clone(), "AES");
+    }
+
+    /**
+     * Builds a cipher from the base64 text of a 32-byte key, as given in {@code ACC_SECRET_KEY}.
+     *
+     * @throws IllegalArgumentException with a message that says how to make a valid key
+     */
+    public static CredentialCipher fromBase64Key(String base64Key) {
+        String how = "ACC_SECRET_KEY must be the base64 of exactly 32 random bytes, e.g. the output of "
+                + "`openssl rand -base64 32`";
+        if (base64Key == null || base64Key.isBlank()) {
+            throw new IllegalArgumentException(how + "; it is empty");
+        }
         byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(base64Key == null ? "" : base64Key.trim());
+            raw = Base64.getDecoder().decode(base64Key.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("ACC_SECRET_KEY must be base64 (e.g. `openssl rand -base64 32`)");
+            throw new IllegalArgumentException(how + "; it is not valid base64");
         }
-        if (raw.length != 32) {
-            throw new IllegalArgumentException("ACC_SECRET_KEY must decode to 32 bytes (e.g. `openssl rand -base64 32`), got "
-                    + raw.length);
+        if (raw.length != KEY_BYTES) {
+            throw new IllegalArgumentException(how + "; it decodes to " + raw.length + " bytes");
         }
-        this.key = new SecretKeySpec(raw, "AES");
+        return new CredentialCipher(raw);
     }
 
-    public String encrypt(String plaintext) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
+    /** Encrypts {@code plaintext}, bound to {@code associatedData} (may be empty, not null). */
+    public String encrypt(String plaintext, String associatedData) {
+        if (plaintext == null) {
+            throw new IllegalArgumentException("nothing to encrypt");
+        }
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            return VERSION + Base64.getEncoder().encodeToString(
-                    ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array());
+            return PREFIX + Base64.getEncoder().encodeToString(
+                    ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM unavailable", e);
+            throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
-    /** @throws IllegalArgumentException when the value was not made with this key (or is corrupt) */
-    public String decrypt(String stored) {
-        if (stored == null || !stored.startsWith(VERSION)) {
-            throw new IllegalArgumentException("not an encrypted credential (expected prefix " + VERSION + ")");
+    /**
+     * Decrypts a value made by {@link #encrypt} with the same key and associated data.
+     *
+     * @throws IllegalArgumentException when the value is malformed, was made with another key or
+     *         associated data, or was altered
+     */
+    public String decrypt(String sealedValue, String associatedData) {
+        if (sealedValue == null || !sealedValue.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("not a sealed credential (expected the " + PREFIX + " prefix)");
+        }
+        byte[] all;
+        try {
+            all = Base64.getDecoder().decode(sealedValue.substring(PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sealed credential is not valid base64");
+        }
+        if (all.length < IV_BYTES + TAG_BITS / 8) {
+            throw new IllegalArgumentException("sealed credential is too short");
         }
         try {
-            byte[] all = Base64.getDecoder().decode(stored.substring(VERSION.length()));
-            if (all.length <= NONCE_BYTES) {
-                throw new IllegalArgumentException("encrypted credential is truncated");
-            }
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
-            return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
-        } catch (javax.crypto.AEADBadTagException e) {
-            throw new IllegalArgumentException("credential was encrypted with another ACC_SECRET_KEY or altered");
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot decrypt credential: " + e.getMessage());
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, IV_BYTES));
+            cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
+            byte[] plain = cipher.doFinal(all, IV_BYTES, all.length - IV_BYTES);
+            return new String(plain, StandardCharsets.UTF_8);
+        } catch (AEADBadTagException e) {
+            throw new IllegalArgumentException(
+                    "sealed credential does not verify: another key (ACC_SECRET_KEY changed?), another row, or altered");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed: " + e.getClass().getSimpleName(), e);
         }
     }
 }

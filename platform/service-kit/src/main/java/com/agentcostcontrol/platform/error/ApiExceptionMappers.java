@@ -15,6 +15,7 @@ import com.agentcostcontrol.platform.identity.AccessDeniedException;
 import com.agentcostcontrol.platform.identity.InvalidIdentityException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /** Maps every failure of a management API to {@link ApiError}'s envelope. */
 public final class ApiExceptionMappers {
@@ -68,6 +69,20 @@ public final class ApiExceptionMappers {
                 return ApiError.badRequest(field, "field '" + field + "' has a value of the wrong type or format");
             }
             return ApiError.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * A value of the wrong type ({@code "weight": "heavy"}): quarkus-rest-jackson has its own, more
+     * specific mapper for this subtype that answers outside our envelope; this one wins over it.
+     */
+    @Provider
+    public static class MismatchedInputMapper implements ExceptionMapper<MismatchedInputException> {
+        private final JsonMapper delegate = new JsonMapper();
+
+        @Override
+        public Response toResponse(MismatchedInputException e) {
+            return delegate.toResponse(e);
         }
     }
 

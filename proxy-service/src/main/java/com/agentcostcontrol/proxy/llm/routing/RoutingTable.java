@@ -49,7 +49,7 @@ public class RoutingTable {
         this.repository = repository;
         this.builtIn = builtIn;
         this.redis = redis;
-        this.cipher = config.secretKey().filter(k -> !k.isBlank()).map(CredentialCipher::new);
+        this.cipher = config.secretKey().filter(k -> !k.isBlank()).map(CredentialCipher::fromBase64Key);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -102,7 +102,8 @@ public class RoutingTable {
                 return Optional.empty();
             }
             try {
-                key = cipher.get().decrypt(row.apiKeyCiphertext());
+                // Bound to the deployment id as associated data (router-service seals it that way).
+                key = cipher.get().decrypt(row.apiKeyCiphertext(), row.id().toString());
             } catch (IllegalArgumentException e) {
                 LOG.warnf("deployment %s: %s; skipped", row.name(), e.getMessage());
                 return Optional.empty();

@@ -1,0 +1,23 @@
+package com.agentcostcontrol.proxy.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated request for a new virtual key.
+ *
+ * @param models    models the key may call; empty means every model
+ * @param rpmLimit  requests per minute, or null for none
+ * @param tpmLimit  tokens per minute, or null for none
+ * @param expiresAt when the key stops working, or null for never
+ * @param scopes    non-empty subset of {@code llm}, {@code manage}
+ */
+public record NewKeySpec(String name, List<String> models, Integer rpmLimit, Integer tpmLimit, Instant expiresAt,
+        Set<String> scopes) {
+
+    public NewKeySpec {
+        models = List.copyOf(models);
+        scopes = Set.copyOf(scopes);
+    }
+}
