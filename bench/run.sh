@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Latency and throughput of the proxy's LLM hot path on loopback.
+#   1. an nginx stub serves canned OpenAI answers (plain JSON and an SSE stream) — the "provider";
+#   2. the same calls go straight to nginx and through proxy-service (deployments pointing at nginx),
+#      at fixed rates with bench/LoadGen.java (constant-rate open model, latency from each request's
+#      due time), non-streaming and streaming; added latency = proxy - direct, per percentile;
+#   3. max throughput with wrk (closed loop, 64 connections), direct, proxied, and the built-in mock;
+#   4. the proxy's RSS after the runs.
+# Bounded: BENCH_SECONDS (default 10) per measurement; ~3 minutes in all. Loopback only.
+# Usage: bash bench/run.sh [--quick]   (--quick: 3 s per measurement, rates 200 and 500)
+set -euo pipefail
+
+HARNESS_NAME=bench
+# shellcheck source=../e2e/lib/proxy-harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib/proxy-harness.sh"
+trap harness_cleanup EXIT
+
+SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
+RATES=(200 500 1000)
+if [ "${1:-}" = "--quick" ]; then SECONDS_PER_RUN=3; RATES=(200 500); fi
+
+if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
+  hlog "installing nginx and wrk"
+  apt-get install -y -qq nginx wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nginx wrk >/dev/null; }
+fi
+
+ensure_pg_redis
+build_if_stale
+fresh_database acc_bench
+
+# --- nginx stub provider ------------------------------------------------------------------------------
+NGINX_PORT="$(free_port)"
+NG="$HARNESS_WORK/nginx"
+mkdir -p "$NG"
+PLAIN='{"id":"chatcmpl-bench","object":"chat.completion","created":1730000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Benchmark answer with a few words in it.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":9,"total_tokens":29,"prompt_tokens_details":{"cached_tokens":0}},"system_fingerprint":"fp_bench"}'
+chunk() { printf 'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4o-mini","choices":[%s],"usage":%s}\n\n' "$1" "$2"; }
+STREAM="$(chunk '{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}' null
+for w in Benchmark answer with a few words in it.; do chunk "{\"index\":0,\"delta\":{\"content\":\" $w\"},\"finish_reason\":null}" null; done
+chunk '{"index":0,"delta":{},"finish_reason":"stop"}' null
+chunk '' '{"prompt_tokens":20,"completion_tokens":9,"total_tokens":29}'
+printf 'data: [DONE]\n\n')"
+STREAM_ESCAPED="${STREAM//\'/\\\'}"
+cat >"$NG/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+user root;
+pid $NG/nginx.pid;
+error_log $NG/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $NG/body;
+  proxy_temp_path $NG/proxy;
+  fastcgi_temp_path $NG/fastcgi;
+  uwsgi_temp_path $NG/uwsgi;
+  scgi_temp_path $NG/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /plain/v1/chat/completions { default_type application/json; return 200 '$PLAIN'; }
+    location = /stream/v1/chat/completions { default_type text/event-stream; return 200 '$STREAM_ESCAPED'; }
+  }
+}
+NGINX
+nginx -c "$NG/nginx.conf" -p "$NG" &
+HARNESS_PIDS+=($!)
+for _ in $(seq 1 20); do curl -fs -X POST "http://127.0.0.1:$NGINX_PORT/plain/v1/chat/completions" >/dev/null && break; sleep 0.2; done
+
+# --- proxy, tenant, key, deployments ------------------------------------------------------------------
+PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xmx512m}" start_proxy "${ACC_BENCH_REDIS_DB:-10}"
+TENANT="$(new_tenant bench)"
+KEY="$(new_key "$TENANT" '{"name":"bench"}')"
+add_deployment bench-plain openai-compatible gpt-4o-mini "http://127.0.0.1:$NGINX_PORT/plain/v1"
+add_deployment bench-stream openai-compatible gpt-4o-mini "http://127.0.0.1:$NGINX_PORT/stream/v1"
+add_route bench-plain bench-plain
+add_route bench-stream bench-stream
+routing_changed "$KEY" bench-stream
+
+body() { printf '{"model":"%s","stream":%s,"messages":[{"role":"user","content":"Benchmark prompt: say something short."}]}' "$1" "$2" >"$HARNESS_WORK/$3"; }
+body bench-plain false plain.json
+body bench-stream true stream.json
+body mock-small false mock.json
+
+CP="$HARNESS_ROOT/proxy-service/target/quarkus-app/lib/main/*"
+loadgen() { java -Xmx256m -cp "$CP" "$HARNESS_ROOT/bench/LoadGen.java" "$@"; }
+val() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+sub() { python3 -c "print(f'{float(\"$1\") - float(\"$2\"):.3f}')"; }
+
+DIRECT="http://127.0.0.1:$NGINX_PORT"
+hlog "warming up (JIT)"
+loadgen "$ACC_URL/v1/chat/completions" 500 5 "$HARNESS_WORK/plain.json" "Bearer $KEY" >/dev/null
+loadgen "$ACC_URL/v1/chat/completions" 300 3 "$HARNESS_WORK/stream.json" "Bearer $KEY" >/dev/null
+
+RESULTS="$HARNESS_WORK/results.txt"
+{
+  echo "## Fixed-rate latency (LoadGen, ${SECONDS_PER_RUN}s per run; ms; added = proxy - direct)"
+  printf '| mode | rate/s | direct p50 | proxy p50 | added p50 | direct p99 | proxy p99 | added p99 | proxy TTFB p50 | errors (direct/proxy) |\n'
+  printf '|---|---|---|---|---|---|---|---|---|---|\n'
+} >"$RESULTS"
+for mode in plain stream; do
+  for rate in "${RATES[@]}"; do
+    d="$(loadgen "$DIRECT/$mode/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "")"
+    p="$(loadgen "$ACC_URL/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "Bearer $KEY")"
+    hlog "$mode @ $rate/s direct: $d"
+    hlog "$mode @ $rate/s proxy:  $p"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s/%s |\n' "$mode" "$rate" \
+      "$(val p50_ms "$d")" "$(val p50_ms "$p")" "$(sub "$(val p50_ms "$p")" "$(val p50_ms "$d")")" \
+      "$(val p99_ms "$d")" "$(val p99_ms "$p")" "$(sub "$(val p99_ms "$p")" "$(val p99_ms "$d")")" \
+      "$(val ttfb_p50_ms "$p")" "$(val errors "$d")" "$(val errors "$p")" >>"$RESULTS"
+  done
+done
+
+# --- max throughput with wrk -------------------------------------------------------------------------
+cat >"$HARNESS_WORK/post.lua" <<'LUA'
+local f = io.open(os.getenv("BENCH_BODY"), "r")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+local auth = os.getenv("BENCH_AUTH")
+if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
+LUA
+wrkrun() {  # URL BODY AUTH -> "req/s errors"
+  local out
+  out="$(BENCH_BODY="$2" BENCH_AUTH="$3" wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s "$HARNESS_WORK/post.lua" "$1" 2>&1)"
+  local rps errs
+  rps="$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$out")"
+  errs="$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' <<<"$out")"
+  echo "${rps:-0} ${errs:-0}"
+}
+{
+  echo
+  echo "## Max throughput (wrk -t2 -c64, ${SECONDS_PER_RUN}s, closed loop)"
+  echo "| target | req/s | non-2xx |"
+  echo "|---|---|---|"
+  read -r r e <<<"$(wrkrun "$DIRECT/plain/v1/chat/completions" "$HARNESS_WORK/plain.json" "")"; echo "| nginx direct, plain | $r | $e |"
+  read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/plain.json" "Bearer $KEY")"; echo "| proxy -> nginx, plain | $r | $e |"
+  read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/stream.json" "Bearer $KEY")"; echo "| proxy -> nginx, stream | $r | $e |"
+  read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/mock.json" "Bearer $KEY")"; echo "| proxy -> built-in mock (no upstream) | $r | $e |"
+  echo
+  echo "Proxy RSS after the runs: $(( $(ps -o rss= -p "$PROXY_PID") / 1024 )) MiB (JVM -Xmx512m; $(nproc) cores shared by load generator, proxy, nginx, Redis, Postgres)"
+  echo "Usage events appended: $(redis-cli -p "$REDIS_PORT" -n "$PROXY_REDIS_DB" xlen acc:usage)"
+} >>"$RESULTS"
+echo
+cat "$RESULTS"
