@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Latency and throughput of the proxy's LLM hot path on loopback.
+# Latency and throughput of the proxy's LLM hot path on loopback (results: docs/PERFORMANCE.md).
 #   1. an nginx stub serves canned OpenAI answers (plain JSON and an SSE stream) — the "provider";
-#   2. the same calls go straight to nginx and through proxy-service (deployments pointing at nginx),
-#      at fixed rates with bench/LoadGen.java (constant-rate open model, latency from each request's
-#      due time), non-streaming and streaming; added latency = proxy - direct, per percentile;
-#   3. max throughput with wrk (closed loop, 64 connections), direct, proxied, and the built-in mock;
-#   4. the proxy's RSS after the runs.
-# Bounded: BENCH_SECONDS (default 10) per measurement; ~3 minutes in all. Loopback only.
+#      proxy-service gets deployments pointing at it, plus the built-in mock;
+#   2. max throughput with wrk (closed loop, 64 connections): direct, proxied, mock (this also
+#      warms the proxy's JIT before anything is timed);
+#   3. unloaded latency with wrk -c1 (one request at a time): the cleanest "added latency";
+#   4. fixed rates (200, 500, 1000/s) with bench/LoadGen.java (constant-rate open model, latency from
+#      each request's due time), direct vs proxied, non-streaming and streaming; added = proxy - direct;
+#   5. the proxy's RSS after the runs.
+# Bounded: BENCH_SECONDS (default 10) per measurement, about 5 minutes in all. Loopback only.
 # Usage: bash bench/run.sh [--quick]   (--quick: 3 s per measurement, rates 200 and 500)
 set -euo pipefail
 
@@ -83,34 +85,12 @@ body bench-stream true stream.json
 body mock-small false mock.json
 
 CP="$HARNESS_ROOT/proxy-service/target/quarkus-app/lib/main/*"
-loadgen() { java -Xmx256m -cp "$CP" "$HARNESS_ROOT/bench/LoadGen.java" "$@"; }
-val() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+mkdir -p "$HARNESS_WORK/loadgen"
+javac -nowarn -d "$HARNESS_WORK/loadgen" -cp "$CP" "$HARNESS_ROOT/bench/LoadGen.java" 2>>"$HARNESS_WORK/loadgen.log"
+val() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 sub() { python3 -c "print(f'{float(\"$1\") - float(\"$2\"):.3f}')"; }
 
 DIRECT="http://127.0.0.1:$NGINX_PORT"
-hlog "warming up (JIT)"
-loadgen "$ACC_URL/v1/chat/completions" 500 5 "$HARNESS_WORK/plain.json" "Bearer $KEY" >/dev/null
-loadgen "$ACC_URL/v1/chat/completions" 300 3 "$HARNESS_WORK/stream.json" "Bearer $KEY" >/dev/null
-
-RESULTS="$HARNESS_WORK/results.txt"
-{
-  echo "## Fixed-rate latency (LoadGen, ${SECONDS_PER_RUN}s per run; ms; added = proxy - direct)"
-  printf '| mode | rate/s | direct p50 | proxy p50 | added p50 | direct p99 | proxy p99 | added p99 | proxy TTFB p50 | errors (direct/proxy) |\n'
-  printf '|---|---|---|---|---|---|---|---|---|---|\n'
-} >"$RESULTS"
-for mode in plain stream; do
-  for rate in "${RATES[@]}"; do
-    d="$(loadgen "$DIRECT/$mode/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "")"
-    p="$(loadgen "$ACC_URL/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "Bearer $KEY")"
-    hlog "$mode @ $rate/s direct: $d"
-    hlog "$mode @ $rate/s proxy:  $p"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s/%s |\n' "$mode" "$rate" \
-      "$(val p50_ms "$d")" "$(val p50_ms "$p")" "$(sub "$(val p50_ms "$p")" "$(val p50_ms "$d")")" \
-      "$(val p99_ms "$d")" "$(val p99_ms "$p")" "$(sub "$(val p99_ms "$p")" "$(val p99_ms "$d")")" \
-      "$(val ttfb_p50_ms "$p")" "$(val errors "$d")" "$(val errors "$p")" >>"$RESULTS"
-  done
-done
-
 # --- max throughput with wrk -------------------------------------------------------------------------
 cat >"$HARNESS_WORK/post.lua" <<'LUA'
 local f = io.open(os.getenv("BENCH_BODY"), "r")
@@ -129,6 +109,8 @@ wrkrun() {  # URL BODY AUTH -> "req/s errors"
   errs="$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' <<<"$out")"
   echo "${rps:-0} ${errs:-0}"
 }
+THROUGHPUT="$HARNESS_WORK/throughput.txt"
+hlog "max throughput with wrk (also warms the proxy's JIT before the latency runs)"
 {
   echo
   echo "## Max throughput (wrk -t2 -c64, ${SECONDS_PER_RUN}s, closed loop)"
@@ -138,6 +120,59 @@ wrkrun() {  # URL BODY AUTH -> "req/s errors"
   read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/plain.json" "Bearer $KEY")"; echo "| proxy -> nginx, plain | $r | $e |"
   read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/stream.json" "Bearer $KEY")"; echo "| proxy -> nginx, stream | $r | $e |"
   read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/mock.json" "Bearer $KEY")"; echo "| proxy -> built-in mock (no upstream) | $r | $e |"
+} >"$THROUGHPUT"
+
+c1() {  # URL BODY AUTH -> "p50 p99" of wrk -c1 (one request at a time: no queueing)
+  local out
+  out="$(BENCH_BODY="$2" BENCH_AUTH="$3" wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency -s "$HARNESS_WORK/post.lua" "$1" 2>&1)"
+  echo "$(sed -n 's/^ *50% *\(.*\)$/\1/p' <<<"$out") $(sed -n 's/^ *99% *\(.*\)$/\1/p' <<<"$out")"
+}
+hlog "unloaded latency with wrk -c1"
+{
+  echo
+  echo "## Unloaded latency (wrk -t1 -c1, ${SECONDS_PER_RUN}s: one request at a time, no queueing)"
+  echo "| target | p50 | p99 |"
+  echo "|---|---|---|"
+  read -r a b <<<"$(c1 "$DIRECT/plain/v1/chat/completions" "$HARNESS_WORK/plain.json" "")"; echo "| nginx direct, plain | $a | $b |"
+  read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/plain.json" "Bearer $KEY")"; echo "| proxy -> nginx, plain | $a | $b |"
+  read -r a b <<<"$(c1 "$DIRECT/stream/v1/chat/completions" "$HARNESS_WORK/stream.json" "")"; echo "| nginx direct, stream | $a | $b |"
+  read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/stream.json" "Bearer $KEY")"; echo "| proxy -> nginx, stream | $a | $b |"
+  read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/mock.json" "Bearer $KEY")"; echo "| proxy -> built-in mock | $a | $b |"
+} >>"$THROUGHPUT"
+
+
+SCENARIOS="$HARNESS_WORK/scenarios.tsv"
+: >"$SCENARIOS"
+for mode in plain stream; do
+  for rate in "${RATES[@]}"; do
+    printf '%s\t%s\t%s\t%s\t%s\t\n' "direct-$mode-$rate" "$DIRECT/$mode/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" >>"$SCENARIOS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "proxy-$mode-$rate" "$ACC_URL/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "Bearer $KEY" >>"$SCENARIOS"
+  done
+done
+hlog "fixed-rate runs (each after ${WARMUP:=3}s of unmeasured warm-up at its rate)"
+OUT="$(java -Xmx256m -cp "$HARNESS_WORK/loadgen:$CP" LoadGen "$SCENARIOS" "$WARMUP" 2>>"$HARNESS_WORK/loadgen.log")"
+printf '%s\n' "$OUT" | while read -r line; do hlog "$line"; done
+line() { grep "^$1 " <<<"$OUT"; }
+
+RESULTS="$HARNESS_WORK/results.txt"
+{
+  echo "## Fixed-rate latency (LoadGen, ${SECONDS_PER_RUN}s per run after ${WARMUP}s warm-up; ms; added = proxy - direct)"
+  printf '| mode | rate/s | direct p50 | proxy p50 | added p50 | direct p99 | proxy p99 | added p99 | proxy TTFB p50 | achieved rps (proxy) | errors (direct/proxy) |\n'
+  printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+} >"$RESULTS"
+for mode in plain stream; do
+  for rate in "${RATES[@]}"; do
+    d="$(line "direct-$mode-$rate")"
+    p="$(line "proxy-$mode-$rate")"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s/%s |\n' "$mode" "$rate" \
+      "$(val p50_ms "$d")" "$(val p50_ms "$p")" "$(sub "$(val p50_ms "$p")" "$(val p50_ms "$d")")" \
+      "$(val p99_ms "$d")" "$(val p99_ms "$p")" "$(sub "$(val p99_ms "$p")" "$(val p99_ms "$d")")" \
+      "$(val ttfb_p50_ms "$p")" "$(val achieved_rps "$p")" "$(val errors "$d")" "$(val errors "$p")" >>"$RESULTS"
+  done
+done
+
+{
+  cat "$THROUGHPUT"
   echo
   echo "Proxy RSS after the runs: $(( $(ps -o rss= -p "$PROXY_PID") / 1024 )) MiB (JVM -Xmx512m; $(nproc) cores shared by load generator, proxy, nginx, Redis, Postgres)"
   echo "Usage events appended: $(redis-cli -p "$REDIS_PORT" -n "$PROXY_REDIS_DB" xlen acc:usage)"

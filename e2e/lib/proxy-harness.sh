@@ -31,11 +31,23 @@ harness_cleanup() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+HARNESS_OPS=""
+
+# With the project's scripts/lib.sh (./acc's helpers) Postgres and Redis come up its way (peer or
+# trust auth, fresh machines included) and the proxy logs in as its own password role; without
+# it, a local server with trust auth for user postgres on 127.0.0.1 is assumed or started.
 ensure_pg_redis() {
-  if [ -f "$HARNESS_ROOT/scripts/lib.sh" ] && grep -q 'ensure_postgres' "$HARNESS_ROOT/scripts/lib.sh"; then
+  if [ -f "$HARNESS_ROOT/scripts/lib.sh" ] && grep -q '^psql_admin()' "$HARNESS_ROOT/scripts/lib.sh"; then
     # shellcheck source=/dev/null
     . "$HARNESS_ROOT/scripts/lib.sh"
     ensure_postgres
+    ensure_redis "$REDIS_PORT"
+    HARNESS_OPS=1
+    PG_USER=acc_harness
+    PG_PASSWORD=acc_harness
+    ensure_pg_role "$PG_USER" "$PG_PASSWORD"
+    PSQL=(env PGPASSWORD="$PG_PASSWORD" psql -X -q -w -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER")
+    return 0
   fi
   if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null; then
     if ! command -v pg_ctlcluster >/dev/null; then
@@ -68,7 +80,12 @@ build_if_stale() {
 # fresh_database NAME: drop, create and migrate.
 fresh_database() {
   HARNESS_DB="$1"
-  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $HARNESS_DB WITH (FORCE)" -c "CREATE DATABASE $HARNESS_DB" >/dev/null
+  if [ -n "$HARNESS_OPS" ]; then
+    psql_admin -c "DROP DATABASE IF EXISTS $HARNESS_DB WITH (FORCE)" >/dev/null
+    psql_admin -c "CREATE DATABASE $HARNESS_DB OWNER $PG_USER" >/dev/null
+  else
+    "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $HARNESS_DB WITH (FORCE)" -c "CREATE DATABASE $HARNESS_DB" >/dev/null
+  fi
   ACC_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$HARNESS_DB" ACC_DB_USER="$PG_USER" ACC_DB_PASSWORD="$PG_PASSWORD" \
     java -jar "$MIGRATIONS_JAR" >/dev/null
 }

@@ -1,5 +1,9 @@
 package com.agentcostcontrol.proxy.llm.pipeline.filters;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -31,6 +35,7 @@ public class SettleFilter implements CallFilter {
     private final Hooks.RateLimiter rateLimiter;
     private final UsageEmitter emitter;
     private final MeterRegistry metrics;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public SettleFilter(CostMeter costs, Hooks.BudgetGuard budgets, Hooks.RateLimiter rateLimiter, UsageEmitter emitter,
             MeterRegistry metrics) {
@@ -73,13 +78,19 @@ public class SettleFilter implements CallFilter {
             guarded("rate-record", () -> rateLimiter.record(call));
         }
         guarded("usage-event", () -> emitter.emit(UsageEvent.of(call)));
-        guarded("metrics", () -> Timer.builder("acc.llm.calls")
+        guarded("metrics", () -> timer(call).record(System.nanoTime() - call.startNanos, TimeUnit.NANOSECONDS));
+    }
+
+    /** Timers cached by tag values: building one per call would allocate on every call. */
+    private Timer timer(LlmCall call) {
+        String provider = call.served == null ? "none" : call.served.provider();
+        String key = call.endpoint.eventName() + '|' + call.status + '|' + provider;
+        return timers.computeIfAbsent(key, k -> Timer.builder("acc.llm.calls")
                 .description("LLM calls through the proxy, by endpoint, status and provider")
                 .tag("endpoint", call.endpoint.eventName())
                 .tag("status", call.status)
-                .tag("provider", call.served == null ? "none" : call.served.provider())
-                .register(metrics)
-                .record(System.nanoTime() - call.startNanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+                .tag("provider", provider)
+                .register(metrics));
     }
 
     private void guarded(String step, Runnable action) {
