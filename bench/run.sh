@@ -2,13 +2,13 @@
 # Latency and throughput of the proxy's LLM hot path on loopback (results: docs/PERFORMANCE.md).
 #   1. an nginx stub serves canned OpenAI answers (plain JSON and an SSE stream) — the "provider";
 #      proxy-service gets deployments pointing at it, plus the built-in mock;
-#   2. max throughput with wrk (closed loop, 64 connections): direct, proxied, mock (this also
-#      warms the proxy's JIT before anything is timed);
+#   2. after an unmeasured warm-up (the proxy's JIT), max throughput with wrk (closed loop,
+#      64 connections): direct, proxied, mock;
 #   3. unloaded latency with wrk -c1 (one request at a time): the cleanest "added latency";
 #   4. fixed rates (200, 500, 1000/s) with bench/LoadGen.java (constant-rate open model, latency from
 #      each request's due time), direct vs proxied, non-streaming and streaming; added = proxy - direct;
 #   5. the proxy's RSS after the runs.
-# Bounded: BENCH_SECONDS (default 10) per measurement, about 5 minutes in all. Loopback only.
+# Bounded: BENCH_SECONDS (default 10) per measurement, about 6 minutes in all. Loopback only.
 # Usage: bash bench/run.sh [--quick]   (--quick: 3 s per measurement, rates 200 and 500)
 set -euo pipefail
 
@@ -110,7 +110,10 @@ wrkrun() {  # URL BODY AUTH -> "req/s errors"
   echo "${rps:-0} ${errs:-0}"
 }
 THROUGHPUT="$HARNESS_WORK/throughput.txt"
-hlog "max throughput with wrk (also warms the proxy's JIT before the latency runs)"
+hlog "warming up the proxy's JIT (wrk, not measured)"
+wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/plain.json" "Bearer $KEY" >/dev/null
+wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/stream.json" "Bearer $KEY" >/dev/null
+hlog "max throughput with wrk"
 {
   echo
   echo "## Max throughput (wrk -t2 -c64, ${SECONDS_PER_RUN}s, closed loop)"
