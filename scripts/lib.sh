@@ -282,7 +282,8 @@ service_pid() {
     [[ -s "$file" ]] || return 1
     pid=$(<"$file")
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(service_jar "$1")" || return 1
+    [[ -r "/proc/$pid/cmdline" ]] || return 1
+    { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$(service_jar "$1")" || return 1
     printf '%s' "$pid"
 }
 
@@ -307,7 +308,8 @@ build_needed() {
     done
     compgen -G "$ACC_ROOT/migrations/target/acc-migrations-*.jar" >/dev/null || return 0
     [[ -n "$(cd "$ACC_ROOT" && find . -path ./.acc -prune -o -path ./.git -prune -o -path '*/target' -prune \
-        -o -path '*/node_modules' -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' -o -path './.mvn/*' \) \
+        -o -path '*/node_modules' -prune -o -path '*/src/main/docker' -prune \
+        -o -type f \( -name pom.xml -o -path '*/src/main/*' -o -path './.mvn/*' \) \
         -newer "$ACC_BUILD_STAMP" -print -quit)" ]]
 }
 
@@ -456,7 +458,11 @@ stop_processes() {
 
 # ------------------------------------------------------------------------ docker compose
 
-compose() { docker compose -f "$ACC_ROOT/docker-compose.yml" --project-directory "$ACC_ROOT" "$@"; }
+# docker compose on the repository's file; the file requires the secrets, so they are loaded first.
+compose() {
+    load_secrets
+    docker compose -f "$ACC_ROOT/docker-compose.yml" --project-directory "$ACC_ROOT" "$@"
+}
 
 # Whether to run the suite with docker compose: ACC_DOCKER=1 forces it, ACC_DOCKER=0 forbids
 # it, otherwise it is used exactly when a Docker engine answers and the compose plugin exists.
