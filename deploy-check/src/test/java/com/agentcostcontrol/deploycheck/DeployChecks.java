@@ -165,6 +165,14 @@ final class DeployChecks {
             if (!expected.equals(actual)) {
                 problems.add("fly.toml: [env] " + var + " must be " + expected + " (found " + actual + ")");
             }
+            boolean scraped = false;
+            for (JsonNode metrics : root.path("metrics")) {
+                scraped |= strings(metrics.path("processes")).contains(process) && metrics.path("port").asInt() == port
+                        && "/q/metrics".equals(metrics.path("path").asText());
+            }
+            if (!scraped) {
+                problems.add("fly.toml: no [[metrics]] entry scraping port " + port + " /q/metrics of process '" + process + "'");
+            }
             if (!svc.equals(SuiteLayout.PROXY)) {
                 boolean checked = false;
                 for (JsonNode check : root.path("checks")) {

@@ -111,6 +111,13 @@ class DeployChecksCanFailTest {
     }
 
     @Test
+    void flyMetricsOnWrongPortFail() {
+        List<String> problems = DeployChecks.fly(code, replace(fly, "port = 8086\n  path = \"/q/metrics\"",
+                "port = 9086\n  path = \"/q/metrics\""));
+        assertProblem(problems, "[[metrics]]", "gateway");
+    }
+
+    @Test
     void flyWithoutReleaseCommandFails() {
         List<String> problems = DeployChecks.fly(code, fly.replaceFirst("(?m)^\\s*release_command = .*$", ""));
         assertProblem(problems, "release_command");
