@@ -91,16 +91,16 @@ http_status() {
     curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || true
 }
 
-# Seconds from a Quarkus duration such as "30s", "2m", "45" (default: 30).
+# Whole seconds from a Quarkus duration such as "30s", "2m", "45" (30 when unreadable).
 duration_seconds() {
-    local d="${1:-30s}"
+    local d="${1:-30s}" n
     case "$d" in
-        *ms) echo 1 ;;
-        *s)  echo "${d%s}" ;;
-        *m)  echo $(( ${d%m} * 60 )) ;;
-        ''|*[!0-9]*) echo 30 ;;
-        *)   echo "$d" ;;
+        *ms) n=1 ;;
+        *s)  n="${d%s}" ;;
+        *m)  n="${d%m}"; [[ "$n" =~ ^[0-9]+$ ]] && n=$((n * 60)) ;;
+        *)   n="$d" ;;
     esac
+    if [[ "$n" =~ ^[0-9]+$ ]]; then echo "$n"; else echo 30; fi
 }
 
 # ------------------------------------------------------------------------------- Postgres
