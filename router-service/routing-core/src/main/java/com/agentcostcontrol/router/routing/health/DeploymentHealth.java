@@ -159,7 +159,14 @@ public final class DeploymentHealth {
         if (deploymentId == null || deploymentId.isBlank()) {
             return CompletableFuture.failedStage(new IllegalArgumentException("deployment id is required"));
         }
-        return script.run(redis, List.of(key(deploymentId)), args).thenApply(reply -> {
+        CompletionStage<List<String>> sent;
+        try {
+            sent = script.run(redis, List.of(key(deploymentId)), args);
+        } catch (RuntimeException e) {
+            // A client that is closed or overloaded may throw instead of failing the stage.
+            return CompletableFuture.failedStage(e);
+        }
+        return sent.thenApply(reply -> {
             HealthUpdate update = new HealthUpdate(HealthUpdate.Result.parse(reply.get(0)),
                     decode(deploymentId, reply, clock.instant()));
             if (notify) {
