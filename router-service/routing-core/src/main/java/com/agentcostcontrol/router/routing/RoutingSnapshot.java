@@ -3,7 +3,6 @@ package com.agentcostcontrol.router.routing;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,14 +157,6 @@ public final class RoutingSnapshot {
             out.putAll(tenantRoutes.getOrDefault(tenantId, Map.of()));
         }
         return List.copyOf(out.values());
-    }
-
-    /** Every route of every owner. */
-    public List<Route> allRoutes() {
-        List<Route> out = new ArrayList<>(operatorRoutes.values());
-        tenantRoutes.values().forEach(m -> out.addAll(m.values()));
-        out.sort(Comparator.comparing(Route::model).thenComparing(r -> r.tenantId() == null ? "" : r.tenantId()));
-        return out;
     }
 
     /** The rules a tenant's call is evaluated against, in order: the tenant's, then the operator's. */

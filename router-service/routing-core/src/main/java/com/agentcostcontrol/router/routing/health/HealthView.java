@@ -2,8 +2,10 @@ package com.agentcostcontrol.router.routing.health;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
@@ -32,13 +34,29 @@ public final class HealthView implements HealthSource {
      */
     public HealthView(DeploymentHealth health, Duration ttl, Duration readTimeout) {
         long idleMillis = Math.max(ttl.toMillis() * 60, Duration.ofMinutes(10).toMillis());
+        long timeout = readTimeout.toMillis();
         this.cache = Caffeine.newBuilder()
                 .refreshAfterWrite(ttl)
                 .expireAfterAccess(idleMillis, TimeUnit.MILLISECONDS)
                 .maximumSize(100_000)
-                .buildAsync((String id, java.util.concurrent.Executor executor) -> health.status(id)
-                        .toCompletableFuture().orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
+                .buildAsync(new AsyncCacheLoader<String, DeploymentStatus>() {
+                    // Neither load fails: an unreadable Redis leaves "unknown" (healthy) or the last
+                    // known status in place, without a warning per refresh (Redis health is watched elsewhere).
+                    @Override
+                    public CompletableFuture<DeploymentStatus> asyncLoad(String id, Executor executor) {
+                        return read(health, id, timeout).exceptionally(e -> DeploymentStatus.unknown(id));
+                    }
+
+                    @Override
+                    public CompletableFuture<DeploymentStatus> asyncReload(String id, DeploymentStatus old, Executor executor) {
+                        return read(health, id, timeout).exceptionally(e -> old);
+                    }
+                });
         health.addListener(status -> cache.put(status.deploymentId(), CompletableFuture.completedFuture(status)));
+    }
+
+    private static CompletableFuture<DeploymentStatus> read(DeploymentHealth health, String id, long timeoutMillis) {
+        return health.status(id).toCompletableFuture().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
