@@ -17,7 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Turns fired alerts into webhook deliveries (in the alert's own transaction, so the outbox row commits
  * with the alert or not at all) and counts them ({@code acc_budget_alerts_total{type,threshold}}) once
- * committed. A tenant without a webhook gets no delivery; the alert is still listed by the API.
+ * committed, then wakes the sender so the delivery goes out at once rather than at the next poll. A tenant
+ * without a webhook gets no delivery; the alert is still listed by the API.
  */
 @ApplicationScoped
 public class AlertNotifier {
@@ -26,13 +27,15 @@ public class AlertNotifier {
     private final DeliveryRepository deliveries;
     private final AlertPayloads payloads;
     private final MeterRegistry metrics;
+    private final WebhookDispatcher dispatcher;
 
     public AlertNotifier(WebhookRepository webhooks, DeliveryRepository deliveries, AlertPayloads payloads,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, WebhookDispatcher dispatcher) {
         this.webhooks = webhooks;
         this.deliveries = deliveries;
         this.payloads = payloads;
         this.metrics = metrics;
+        this.dispatcher = dispatcher;
     }
 
     void enqueueThreshold(@Observes ThresholdReached e) {
@@ -52,12 +55,14 @@ public class AlertNotifier {
         }
     }
 
-    void countThreshold(@Observes(during = TransactionPhase.AFTER_SUCCESS) ThresholdReached e) {
+    void committedThreshold(@Observes(during = TransactionPhase.AFTER_SUCCESS) ThresholdReached e) {
         count("threshold_reached", Integer.toString(e.threshold()));
+        dispatcher.wake();
     }
 
-    void countForecast(@Observes(during = TransactionPhase.AFTER_SUCCESS) ForecastReached e) {
+    void committedForecast(@Observes(during = TransactionPhase.AFTER_SUCCESS) ForecastReached e) {
         count("exhaustion_forecast", "forecast");
+        dispatcher.wake();
     }
 
     private void count(String type, String threshold) {

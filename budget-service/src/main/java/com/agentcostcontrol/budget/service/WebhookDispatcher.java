@@ -13,9 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 import com.agentcostcontrol.budget.Webhook;
@@ -47,16 +49,32 @@ public class WebhookDispatcher {
     private final BudgetConfig.Webhook config;
     private final MeterRegistry metrics;
     private final HttpClient http;
+    private final ManagedExecutor executor;
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     public WebhookDispatcher(DeliveryRepository deliveries, WebhookRepository webhooks, WebhookSecrets secrets,
-            BudgetConfig config, MeterRegistry metrics) {
+            BudgetConfig config, MeterRegistry metrics, ManagedExecutor executor) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.secrets = secrets;
         this.config = config.webhook();
         this.metrics = metrics;
+        this.executor = executor;
         this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /**
+     * Sends what is due now, on a worker thread, without waiting for the next poll (called after an alert
+     * commits). Concurrent rounds are safe: each claims different rows.
+     */
+    public void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                wakeQueued.set(false);
+                poll();
+            });
+        }
     }
 
     @Scheduled(every = "${acc.budget.webhook.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

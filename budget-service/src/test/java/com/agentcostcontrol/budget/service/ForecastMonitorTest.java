@@ -145,7 +145,7 @@ class ForecastMonitorTest {
         // A second run in the same period fires nothing new, and a later run in it neither.
         monitor.run(NOON);
         monitor.run(NOON.plus(Duration.ofHours(3)));
-        Thread.sleep(600);
+        Thread.sleep(2_200);
         assertEquals(1, receiver.findAll(postRequestedFor(urlEqualTo(path))).size());
         fx.admin(tenant).get("/v1/budgets/" + id + "/alerts").then().statusCode(200).body("forecastAlerts", hasSize(1));
 

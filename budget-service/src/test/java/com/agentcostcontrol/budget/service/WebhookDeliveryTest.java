@@ -57,7 +57,7 @@ import io.restassured.RestAssured;
 
 /**
  * Alert webhooks end to end: ledger → alert → outbox → signed POST to the tenant's endpoint (WireMock).
- * Test config: poll every 200 ms, backoff from 200 ms, at most 4 attempts.
+ * Test config: poll every second (the scheduler's minimum), backoff from 200 ms, at most 4 attempts.
  */
 @QuarkusTest
 @QuarkusTestResource(value = AccTestEnvironment.class, initArgs = {
@@ -123,7 +123,7 @@ class WebhookDeliveryTest {
                 .body("alerts.threshold", contains(50, 80, 100));
 
         eventually(Duration.ofSeconds(20), "three deliveries are delivered", () -> countDelivered(tenant) == 3);
-        Thread.sleep(800); // four more polls: nothing is sent again
+        Thread.sleep(2_200); // two more polls: nothing is sent again
         List<LoggedRequest> got = receiver.findAll(postRequestedFor(urlEqualTo(path)));
         assertEquals(3, got.size(), "exactly one delivery per threshold");
 
@@ -185,7 +185,7 @@ class WebhookDeliveryTest {
         assertTrue(ledger.recordSettled("r-" + UUID.randomUUID(), tenant, List.of(budget), 1_500_000, Instant.now()));
 
         eventually(Duration.ofSeconds(20), "the delivery succeeds", () -> countDelivered(tenant) == 1);
-        Thread.sleep(800);
+        Thread.sleep(2_200);
         List<LoggedRequest> got = receiver.findAll(postRequestedFor(urlEqualTo(path)));
         assertEquals(3, got.size(), "500, 503, then 200; nothing after the success");
         String body = got.get(0).getBodyAsString();
@@ -228,7 +228,7 @@ class WebhookDeliveryTest {
         ledger.recordSettled("r-" + UUID.randomUUID(), tenant, List.of(budget), 200_000, Instant.now());
 
         eventually(Duration.ofSeconds(20), "the delivery is given up", () -> !deliveries.ofTenant(tenant, null, "failed", 10).isEmpty());
-        Thread.sleep(800);
+        Thread.sleep(2_200);
         assertEquals(4, receiver.findAll(postRequestedFor(urlEqualTo(path))).size(), "max-attempts is 4 in tests");
         fx.viewer(tenant).get("/v1/budgets/webhook/deliveries?status=failed").then().statusCode(200)
                 .body("deliveries", hasSize(1))
