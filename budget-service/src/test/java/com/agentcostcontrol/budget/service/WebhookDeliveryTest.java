@@ -98,8 +98,9 @@ class WebhookDeliveryTest {
                 {"scope": {"type": "tenant"}, "period": "total", "limitUsd": "1", "alertThresholds": [50, 80, 100]}""");
         UUID budget = UUID.fromString(budgetId);
 
-        // 30 calls of USD 0.04 recorded at once: 1.20 in total crosses 50, 80 and 100 %.
-        int calls = 30;
+        // 20 calls of USD 0.05 recorded at once: only all of them together reach 100 %. Each call's check must
+        // see the calls recorded before it, or the last ones, running side by side, would all miss the crossing.
+        int calls = 20;
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(calls);
         try {
@@ -109,7 +110,7 @@ class WebhookDeliveryTest {
                 String request = "burst-" + UUID.randomUUID();
                 recorded.add(pool.submit(() -> {
                     go.await();
-                    return ledger.recordSettled(request, tenant, List.of(budget), 40_000, at);
+                    return ledger.recordSettled(request, tenant, List.of(budget), 50_000, at);
                 }));
             }
             go.countDown();
