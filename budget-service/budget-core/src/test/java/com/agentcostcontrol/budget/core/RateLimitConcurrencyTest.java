@@ -68,11 +68,11 @@ class RateLimitConcurrencyTest {
             }
         }
 
-        // 100 calls of 70 tokens against 2000 tokens: 28 fit (1960), the 29th would need 2030.
+        // 100 calls of 7 tokens against 200 tokens per hour: 28 fit (196), the 29th would need 203.
         String t2 = TestRedis.newTenant();
-        RateLimit tokens = new RateLimit(RateLimitScope.tenant(), RateLimit.Kind.TOKENS, 2_000, Duration.ofHours(1));
-        assertEquals(28, admitted(burst(t2, "t", 100, 70, List.of(tokens))));
-        assertEquals(40, await(limiter.status(t2, List.of(tokens))).get(0).remaining());
+        RateLimit tokens = new RateLimit(RateLimitScope.tenant(), RateLimit.Kind.TOKENS, 200, Duration.ofHours(1));
+        assertEquals(28, admitted(burst(t2, "t", 100, 7, List.of(tokens))));
+        assertEquals(4, await(limiter.status(t2, List.of(tokens))).get(0).remaining());
     }
 
     @Test

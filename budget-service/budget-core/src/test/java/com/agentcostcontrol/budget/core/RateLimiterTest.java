@@ -117,29 +117,30 @@ class RateLimiterTest {
         String t = TestRedis.newTenant();
         RateLimit keyRequests = requestsPerHour(KEY, 100);
         RateLimit tenantRequests = requestsPerHour(TENANT, 3);
-        RateLimit keyTokens = tokensPerHour(KEY, 10_000);
-        RateLimit tenantTokens = tokensPerHour(TENANT, 1_000_000);
+        RateLimit keyTokens = tokensPerHour(KEY, 100); // one token refills every 36 s
+        RateLimit tenantTokens = tokensPerHour(TENANT, 1_000); // every 3.6 s
         List<RateLimit> all = List.of(keyRequests, tenantRequests, keyTokens, tenantTokens);
         for (int i = 0; i < 3; i++) {
-            assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t, "c" + i, 1_000, all));
+            assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t, "c" + i, 10, all));
         }
-        RateLimitDecision.Refused refused = assertInstanceOf(RateLimitDecision.Refused.class, acquire(t, "c3", 1_000, all));
+        RateLimitDecision.Refused refused = assertInstanceOf(RateLimitDecision.Refused.class, acquire(t, "c3", 10, all));
         assertEquals(tenantRequests, refused.refusing().limit());
         List<RateLimitState> now = await(limiter.status(t, all));
         assertEquals(97, now.get(0).remaining());
         assertEquals(0, now.get(1).remaining());
-        assertEquals(7_000, now.get(2).remaining());
-        assertEquals(997_000, now.get(3).remaining());
+        assertEquals(70, now.get(2).remaining());
+        assertEquals(970, now.get(3).remaining());
 
         // A token refusal leaves the request counters alone too.
         String t2 = TestRedis.newTenant();
-        assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t2, "x0", 9_000, all));
-        RateLimitDecision.Refused byTokens = assertInstanceOf(RateLimitDecision.Refused.class, acquire(t2, "x1", 2_000, all));
+        assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t2, "x0", 90, all));
+        RateLimitDecision.Refused byTokens = assertInstanceOf(RateLimitDecision.Refused.class, acquire(t2, "x1", 20, all));
         assertEquals(keyTokens, byTokens.refusing().limit());
-        assertEquals(1_000, byTokens.refusing().remaining());
-        assertEquals(2_000, byTokens.requested());
+        assertEquals(10, byTokens.refusing().remaining());
+        assertEquals(20, byTokens.requested());
         assertEquals(99, state(t2, keyRequests).remaining());
         assertEquals(2, state(t2, tenantRequests).remaining());
+        assertEquals(910, state(t2, tenantTokens).remaining());
     }
 
     @Test
@@ -157,31 +158,31 @@ class RateLimiterTest {
     @Test
     void tokensAreReservedUpFrontAndSettledToTheActualCount() {
         String t = TestRedis.newTenant();
-        RateLimit tph = tokensPerHour(KEY, 1_000);
+        RateLimit tph = tokensPerHour(KEY, 100); // one token refills every 36 s
         List<RateLimit> limits = List.of(tph);
 
-        RateLimitPermit first = assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t, "t1", 600, limits)).permit();
-        assertEquals(400, state(t, tph).remaining());
-        RateLimitDecision.Refused refused = assertInstanceOf(RateLimitDecision.Refused.class, acquire(t, "t2", 500, limits));
-        assertEquals(400, refused.refusing().remaining());
-        // 100 tokens short; one token refills every 3.6 s.
+        RateLimitPermit first = assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t, "t1", 60, limits)).permit();
+        assertEquals(40, state(t, tph).remaining());
+        RateLimitDecision.Refused refused = assertInstanceOf(RateLimitDecision.Refused.class, acquire(t, "t2", 50, limits));
+        assertEquals(40, refused.refusing().remaining());
+        // 10 tokens short, each refilling in 36 s.
         assertTrue(refused.retryAfter().toMillis() > 355_000 && refused.retryAfter().toMillis() <= 360_000,
                 "wait " + refused.retryAfter());
 
-        RateLimitSettlement settled = await(limiter.settle(first, 100));
+        RateLimitSettlement settled = await(limiter.settle(first, 10));
         assertTrue(settled.settled());
-        assertEquals(900, settled.states().get(0).remaining());
-        assertEquals("900", RateLimitHeaders.of(settled.states()).get("x-ratelimit-remaining-tokens"));
+        assertEquals(90, settled.states().get(0).remaining());
+        assertEquals("90", RateLimitHeaders.of(settled.states()).get("x-ratelimit-remaining-tokens"));
 
-        RateLimitPermit second = assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t, "t2", 500, limits)).permit();
-        assertEquals(400, state(t, tph).remaining());
+        RateLimitPermit second = assertInstanceOf(RateLimitDecision.Admitted.class, acquire(t, "t2", 50, limits)).permit();
+        assertEquals(40, state(t, tph).remaining());
         // An underestimate is charged in full.
-        assertEquals(200, await(limiter.settle(second, 700)).states().get(0).remaining());
+        assertEquals(20, await(limiter.settle(second, 70)).states().get(0).remaining());
         // Settling twice changes nothing.
         RateLimitSettlement again = await(limiter.settle(second, 0));
         assertFalse(again.settled());
-        assertEquals(200, again.states().get(0).remaining());
-        assertEquals(200, state(t, tph).remaining());
+        assertEquals(20, again.states().get(0).remaining());
+        assertEquals(20, state(t, tph).remaining());
     }
 
     @Test
