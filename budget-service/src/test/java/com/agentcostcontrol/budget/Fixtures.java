@@ -76,6 +76,28 @@ public class Fixtures {
         return admin(tenant).body(json).post("/v1/budgets").then().statusCode(201).extract().path("id");
     }
 
+    /** Sets the tenant's alert webhook through the API and answers the signing secret. */
+    public String webhook(UUID tenant, String url) {
+        return admin(tenant).body("{\"url\": \"" + url + "\"}").put("/v1/budgets/webhook").then().statusCode(200)
+                .extract().path("secret");
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; fails after {@code timeout}. */
+    public static void eventually(java.time.Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting until " + what);
+            }
+        }
+    }
+
     private void update(String sql, UUID id, String text) {
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
             q.setObject(1, id);

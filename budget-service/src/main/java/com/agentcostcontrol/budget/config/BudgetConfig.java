@@ -1,6 +1,7 @@
 package com.agentcostcontrol.budget.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,6 +18,12 @@ public interface BudgetConfig {
 
     /** Detection of lost Redis counters and their rebuild from the ledger. */
     Sync sync();
+
+    /** Alert webhooks: signing secrets and the delivery of the outbox. */
+    Webhook webhook();
+
+    /** Per-budget Prometheus gauges. */
+    Metrics metrics();
 
     interface Protocol {
         /** Default life of a reservation lease; a call still running when it ends must renew it. */
@@ -51,6 +58,20 @@ public interface BudgetConfig {
         /** Shortest time span a burn rate is computed over (avoids wild rates right after a period starts). */
         @WithDefault("1m")
         Duration minimumSpan();
+
+        /**
+         * How often every budget's forecast is computed, to fire {@code budget.exhaustion_forecast} alerts
+         * and refresh the per-budget gauges. A duration ({@code 1m}) or {@code off}.
+         */
+        @WithDefault("1m")
+        String checkInterval();
+
+        /**
+         * How long a budget must have been counting in its period before its forecast may fire an alert
+         * (a single early call would otherwise project a wild burn rate).
+         */
+        @WithDefault("1h")
+        Duration alertMinObservation();
     }
 
     interface Sync {
@@ -61,5 +82,58 @@ public interface BudgetConfig {
          */
         @WithDefault("5s")
         String checkInterval();
+    }
+
+    interface Webhook {
+        /**
+         * Base64 of the 32-byte AES key that encrypts webhook signing secrets at rest (env
+         * {@code ACC_SECRET_KEY}, the same key the other services use for stored credentials). Without it
+         * no webhook can be configured; a malformed key stops the service at start.
+         */
+        Optional<String> secretKey();
+
+        /** How often the sender looks for due deliveries. A duration ({@code 2s}) or {@code off}. */
+        @WithDefault("2s")
+        String pollInterval();
+
+        /** Longest wait for a receiver to answer one attempt (connect and response). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Attempts before a delivery is given up as {@code failed}. */
+        @WithDefault("12")
+        int maxAttempts();
+
+        /** Wait before the second attempt; doubles after every failure (with up to 20 % jitter). */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        /** Longest wait between two attempts. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** Most deliveries one poll claims and sends in parallel. */
+        @WithDefault("20")
+        int batchSize();
+
+        /**
+         * Whether a webhook URL may point to a loopback, private, link-local or unique-local address. Off by
+         * default so a tenant cannot make budget-service call internal services or cloud metadata endpoints.
+         */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+
+        /** How long delivered and failed deliveries (and their attempts) are kept. */
+        @WithDefault("30d")
+        Duration retention();
+    }
+
+    interface Metrics {
+        /**
+         * Most budgets exported as per-budget gauges (4 series each); beyond it, those closest to their
+         * limit (spent / limit) are kept. Bounds the cardinality of {@code acc_budget_*_usd}.
+         */
+        @WithDefault("1000")
+        int maxBudgets();
     }
 }

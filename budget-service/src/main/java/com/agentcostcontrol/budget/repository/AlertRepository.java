@@ -44,6 +44,22 @@ public class AlertRepository {
         }
     }
 
+    /**
+     * Locks the budget's row until the transaction ends, so threshold checks of one budget run one after
+     * another: each then sees the ledger rows of the calls recorded before it (under READ COMMITTED, a check
+     * that ran beside another call's uncommitted insert could miss a crossing). Callers lock budgets in a
+     * fixed order (sorted ids) to rule out deadlocks.
+     */
+    public void lockBudget(UUID budgetId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT 1 FROM budgets WHERE id = ? FOR NO KEY UPDATE")) {
+            q.setObject(1, budgetId);
+            q.executeQuery().close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock budget for its alert check: " + e.getMessage(), e);
+        }
+    }
+
     public List<BudgetAlert> ofBudget(UUID budgetId) {
         String sql = "SELECT budget_id, period_start, threshold, spent_micros, limit_micros, fired_at FROM budget_alerts "
                 + "WHERE budget_id = ? ORDER BY fired_at, period_start, threshold";

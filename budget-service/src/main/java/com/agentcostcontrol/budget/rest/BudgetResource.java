@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.UriInfo;
 import com.agentcostcontrol.budget.Budget;
 import com.agentcostcontrol.budget.service.BudgetService;
 import com.agentcostcontrol.budget.service.BudgetStatusService;
+import com.agentcostcontrol.budget.service.ForecastAlerts;
 import com.agentcostcontrol.platform.error.ApiException;
 import com.agentcostcontrol.platform.identity.CallerIdentity;
 import com.agentcostcontrol.platform.identity.RequestIdentity;
@@ -38,11 +39,14 @@ public class BudgetResource {
 
     private final BudgetService budgets;
     private final BudgetStatusService statuses;
+    private final ForecastAlerts forecastAlerts;
     private final RequestIdentity identity;
 
-    public BudgetResource(BudgetService budgets, BudgetStatusService statuses, RequestIdentity identity) {
+    public BudgetResource(BudgetService budgets, BudgetStatusService statuses, ForecastAlerts forecastAlerts,
+            RequestIdentity identity) {
         this.budgets = budgets;
         this.statuses = statuses;
+        this.forecastAlerts = forecastAlerts;
         this.identity = identity;
     }
 
@@ -96,8 +100,10 @@ public class BudgetResource {
 
     @GET
     @Path("{id}/alerts")
-    public Map<String, List<AlertView>> alerts(@PathParam("id") String id) {
-        return Map.of("alerts", budgets.alerts(visible(id)).stream().map(AlertView::of).toList());
+    public Map<String, List<?>> alerts(@PathParam("id") String id) {
+        Budget budget = visible(id);
+        return Map.of("alerts", budgets.alerts(budget).stream().map(AlertView::of).toList(),
+                "forecastAlerts", forecastAlerts.ofBudget(budget).stream().map(ForecastAlertView::of).toList());
     }
 
     /** The budget if it exists and the caller may read its tenant; otherwise 404 (existence is not revealed). */

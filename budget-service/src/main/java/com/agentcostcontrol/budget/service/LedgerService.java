@@ -3,9 +3,11 @@ package com.agentcostcontrol.budget.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -33,11 +35,14 @@ public class LedgerService {
     private final LedgerRepository ledger;
     private final BudgetRepository budgets;
     private final AlertRepository alerts;
+    private final Event<ThresholdReached> thresholdReached;
 
-    public LedgerService(LedgerRepository ledger, BudgetRepository budgets, AlertRepository alerts) {
+    public LedgerService(LedgerRepository ledger, BudgetRepository budgets, AlertRepository alerts,
+            Event<ThresholdReached> thresholdReached) {
         this.ledger = ledger;
         this.budgets = budgets;
         this.alerts = alerts;
+        this.thresholdReached = thresholdReached;
     }
 
     /** {@link #recordSettled(SettledCall)} without key, agent and model. */
@@ -48,7 +53,8 @@ public class LedgerService {
     /**
      * Records one settled call; answers false (and changes nothing) when its request id is already
      * recorded. Fires each alert threshold of the charged budgets that the period's ledger total has
-     * reached, once per period.
+     * reached, once per period, in this transaction: the alert row, and its webhook delivery when the tenant has
+     * a webhook, commit together with the ledger row or not at all.
      */
     @Transactional
     public boolean recordSettled(SettledCall call) {
@@ -59,11 +65,15 @@ public class LedgerService {
         if (!ledger.insert(call)) {
             return false;
         }
-        for (UUID budgetId : call.budgetIds()) {
+        // Sorted: concurrent calls lock shared budgets in the same order, so they cannot deadlock.
+        for (UUID budgetId : new TreeSet<>(call.budgetIds())) {
             budgets.find(budgetId)
                     .filter(b -> b.tenantId().equals(call.tenantId()))
                     .filter(b -> !b.definition().alertThresholds().isEmpty())
-                    .ifPresent(b -> checkThresholds(b, call.at()));
+                    .ifPresent(b -> {
+                        alerts.lockBudget(budgetId);
+                        checkThresholds(b, call.at());
+                    });
         }
         return true;
     }
@@ -81,6 +91,8 @@ public class LedgerService {
                     && alerts.fireOnce(budget.id(), budget.tenantId(), w.start(), threshold, spent, d.limitMicros())) {
                 LOG.infof("budget %s of tenant %s reached %d%% of its limit (%s of %s USD)", d.id(), d.tenantId(),
                         threshold, Money.formatUsd(spent), Money.formatUsd(d.limitMicros()));
+                // Observers enqueue the webhook delivery in this transaction (see AlertNotifier).
+                thresholdReached.fire(new ThresholdReached(budget, w, threshold, spent, Instant.now()));
             }
         }
     }

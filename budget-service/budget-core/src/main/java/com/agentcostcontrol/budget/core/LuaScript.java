@@ -31,7 +31,12 @@ public final class LuaScript {
     }
 
     public static LuaScript load(String name) {
-        return new LuaScript(name, resource("common") + "\n" + resource(name));
+        return loadWith("common", name);
+    }
+
+    /** Script {@code lua/<name>.lua} with {@code lua/<prelude>.lua} prepended (shared helpers). */
+    public static LuaScript loadWith(String prelude, String name) {
+        return new LuaScript(name, resource(prelude) + "\n" + resource(name));
     }
 
     public String name() {
@@ -64,7 +69,7 @@ public final class LuaScript {
 
     private List<String> strings(Object reply) {
         if (!(reply instanceof List<?> list)) {
-            throw new IllegalStateException("budget script " + name + " answered " + reply + ", expected an array");
+            throw new IllegalStateException("script " + name + " answered " + reply + ", expected an array");
         }
         List<String> out = new ArrayList<>(list.size());
         for (Object o : list) {
