@@ -227,6 +227,34 @@ class StreamRobustnessTest {
     }
 
     @Test
+    void clientGoneBeforeANonStreamingAnswerIsRecordedAsDisconnected() throws Exception {
+        String body = "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"slow one\"}]}";
+        try (Socket s = new Socket("localhost", port)) {
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key.key()
+                    + "\r\nx-acc-mock: delay=1500ms\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            Thread.sleep(300);
+        }
+        // The request id was never sent (no answer): find the event by its key and status.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Map<String, String> found = null;
+        while (found == null && System.nanoTime() < deadline) {
+            for (StreamMessage<String, String, String> m : redis.stream(String.class).xrange("acc:usage", StreamRange.of("-", "+"))) {
+                if (key.keyId().toString().equals(m.payload().get("key_id"))) {
+                    found = m.payload();
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(found != null, "no usage event for the abandoned call");
+        assertEquals("client_disconnected", found.get("status"));
+        assertEquals("true", found.get("tokens_estimated"));
+        assertTrue(Long.parseLong(found.get("input_tokens")) > 0);
+        assertEquals("0", found.get("output_tokens"));
+    }
+
+    @Test
     void thousandConcurrentStreamsCompleteWithEveryByteAndOneUsageEventEach() throws Exception {
         int streams = 1000;
         Map<Integer, String> expected = new ConcurrentHashMap<>();

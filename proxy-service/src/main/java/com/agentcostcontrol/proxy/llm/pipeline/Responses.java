@@ -35,6 +35,10 @@ public class Responses {
     public void json(LlmCall call, int status, Buffer body) {
         HttpServerResponse response = call.exchange.response();
         if (response.ended() || response.closed()) {
+            if (response.closed() && !"client_disconnected".equals(call.status)) {
+                call.status = "client_disconnected";
+                call.errorCode = "client_disconnected";
+            }
             return;
         }
         call.httpStatus = status;

@@ -69,10 +69,21 @@ abstract class StreamHandler {
             if (e.data().startsWith("{\"error\"")) {
                 terminal = true;
             }
-            if (!clientWantsUsage && e.data().contains("\"usage\":{") && e.data().contains("\"choices\":[]")) {
+            if (!clientWantsUsage && e.data().contains("\"usage\"") && isUsageOnlyChunk(e)) {
                 return "";
             }
             return "data: " + e.data() + "\n\n";
+        }
+
+        /** The chunk the gateway asked for on the client's behalf: usage and no choices. */
+        private static boolean isUsageOnlyChunk(SseEvent e) {
+            try {
+                JsonNode chunk = e.json();
+                JsonNode choices = chunk.path("choices");
+                return chunk.path("usage").isObject() && (choices.isMissingNode() || choices.isArray() && choices.isEmpty());
+            } catch (IllegalArgumentException notJson) {
+                return false;
+            }
         }
 
         @Override

@@ -63,6 +63,10 @@ public class ReadBodyFilter implements CallFilter {
     }
 
     private Future<Buffer> read(HttpServerRequest request) {
+        if ("100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
+            // curl and some HTTP libraries wait for this before sending a large body; the key was checked already.
+            request.response().writeContinue();
+        }
         String length = request.getHeader("content-length");
         if (length != null) {
             try {

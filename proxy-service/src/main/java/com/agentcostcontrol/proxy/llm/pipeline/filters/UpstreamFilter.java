@@ -46,6 +46,7 @@ public class UpstreamFilter implements CallFilter {
 
     private static final Logger LOG = Logger.getLogger(UpstreamFilter.class);
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final String CLIENT_GONE = "client_disconnected";
     private static final int MAX_RESPONSE_BODY = 64 * 1024 * 1024;
 
     private final Providers providers;
@@ -78,14 +79,31 @@ public class UpstreamFilter implements CallFilter {
     @Override
     public Future<Void> apply(LlmCall call) {
         Promise<Void> done = Promise.promise();
+        // Until the answer starts, a client that hangs up stops the provider; the prompt it read is
+        // billed (estimated, no output). A stream's relay takes this handler over once it starts.
+        call.exchange.response().closeHandler(v -> {
+            if (!call.responseStarted && !CLIENT_GONE.equals(call.status)) {
+                call.status = CLIENT_GONE;
+                call.errorCode = CLIENT_GONE;
+                call.tokens = new TokenUsage(TokenEstimator.ofRequest(call.body), 0, 0, 0, 0, 0);
+                call.tokensEstimated = true;
+                if (call.cancelUpstream != null) {
+                    call.cancelUpstream.run();
+                }
+            }
+        });
         attempt(call, 0, null, done);
         return done.future();
     }
 
+    private static UpstreamFailure clientGone() {
+        return new UpstreamFailure(499, CLIENT_GONE, "The client went away.", null, Map.of());
+    }
+
     private void attempt(LlmCall call, int index, Failure last, Promise<Void> done) {
-        if (call.exchange.response().closed()) {
-            call.status = "client_disconnected";
-            done.fail(new UpstreamFailure(499, "client_disconnected", "The client went away.", null, Map.of()));
+        if (call.exchange.response().closed() || CLIENT_GONE.equals(call.status)) {
+            call.status = CLIENT_GONE;
+            done.fail(clientGone());
             return;
         }
         if (index >= call.plan.deployments().size()) {
@@ -141,6 +159,11 @@ public class UpstreamFilter implements CallFilter {
             }
             UpstreamResponse response = ar.result();
             call.cancelUpstream = response.cancel();
+            if (CLIENT_GONE.equals(call.status)) {
+                response.cancel().run();
+                done.fail(clientGone());
+                return;
+            }
             if (!response.ok()) {
                 onErrorStatus(call, index, response, upstreamFormat, done);
             } else if (!call.stream) {
