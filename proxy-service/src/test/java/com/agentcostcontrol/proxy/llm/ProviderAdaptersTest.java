@@ -258,7 +258,7 @@ class ProviderAdaptersTest {
     @Test
     void fallsBackOn5xxAndConnectErrorButNotOnBadCredentialRelay() {
         Response r = chat("pa-fallback", "");
-        r.then().statusCode(200).header("x-acc-fallbacks", "1").header("x-acc-provider", "openai");
+        r.then().statusCode(200).header("x-acc-fallbacks", "1").header("x-acc-attempts", "2").header("x-acc-provider", "openai");
         Map<String, String> event = UsageEvents.await(redis, r.header("x-acc-request-id"), Duration.ofSeconds(5));
         assertEquals("2", event.get("attempts"));
         assertEquals("1", event.get("fallbacks"));

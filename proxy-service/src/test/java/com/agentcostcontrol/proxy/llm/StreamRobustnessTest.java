@@ -227,6 +227,44 @@ class StreamRobustnessTest {
     }
 
     @Test
+    void aRefusalBeforeTheBodyWasReadKeepsTheConnectionUsable() throws Exception {
+        String big = "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(20_000) + "\"}]}";
+        String ok = "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (Socket s = new Socket("localhost", port)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            out.write(request("sk-acc-" + "0".repeat(43), big));
+            out.flush();
+            assertEquals(401, readResponse(in));
+            out.write(request(key.key(), ok));
+            out.flush();
+            assertEquals(200, readResponse(in));
+        }
+    }
+
+    private static byte[] request(String key, String body) {
+        return ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+                + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
+    @SuppressWarnings("deprecation")
+    private static int readResponse(java.io.DataInputStream in) throws java.io.IOException {
+        String status = in.readLine();
+        int length = 0;
+        String line;
+        while ((line = in.readLine()) != null && !line.isEmpty()) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        in.readFully(new byte[length]);
+        return Integer.parseInt(status.split(" ")[1]);
+    }
+
+    @Test
     void clientGoneBeforeANonStreamingAnswerIsRecordedAsDisconnected() throws Exception {
         String body = "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"slow one\"}]}";
         try (Socket s = new Socket("localhost", port)) {

@@ -20,6 +20,7 @@ public class Responses {
     public static final String MODEL = "x-acc-model";
     public static final String COST = "x-acc-cost-usd";
     public static final String FALLBACKS = "x-acc-fallbacks";
+    public static final String ATTEMPTS = "x-acc-attempts";
 
     /** Sets the routing headers on a response about to start (request id, provider, model, fallbacks). */
     public void routeHeaders(LlmCall call, HttpServerResponse response) {
@@ -28,6 +29,7 @@ public class Responses {
             response.putHeader(PROVIDER, call.served.provider());
             response.putHeader(MODEL, call.served.model());
             response.putHeader(FALLBACKS, Integer.toString(call.fallbacks()));
+            response.putHeader(ATTEMPTS, Integer.toString(call.attempts));
         }
     }
 
@@ -49,6 +51,10 @@ public class Responses {
         }
         response.putHeader("content-type", "application/json");
         response.setStatusCode(status).end(body);
+        if (!call.exchange.request().isEnded()) {
+            // Refused before the body was read: drain it so the keep-alive connection stays usable.
+            call.exchange.request().resume();
+        }
     }
 
     /** The refusal in the endpoint's error envelope; a no-op once the response has started. */
