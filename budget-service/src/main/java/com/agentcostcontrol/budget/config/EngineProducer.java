@@ -5,7 +5,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import com.agentcostcontrol.budget.core.BudgetEngine;
-import com.agentcostcontrol.budget.core.vertx.VertxRedisScriptExecutor;
+import com.agentcostcontrol.platform.redis.vertx.VertxRedisScriptExecutor;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 

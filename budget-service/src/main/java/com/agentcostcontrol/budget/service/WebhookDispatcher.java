@@ -136,7 +136,7 @@ public class WebhookDispatcher {
         HttpRequest request;
         try {
             URI uri = WebhookUrls.check(hook.get().url(), config.allowPrivateNetworks());
-            String secret = secrets.open(hook.get().secretCiphertext());
+            String secret = secrets.open(hook.get().tenantId(), hook.get().secretCiphertext());
             request = HttpRequest.newBuilder(uri).timeout(config.timeout())
                     .header("content-type", "application/json")
                     .header("user-agent", "ACC-Webhooks/1")

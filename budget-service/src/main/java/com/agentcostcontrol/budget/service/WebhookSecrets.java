@@ -3,6 +3,7 @@ package com.agentcostcontrol.budget.service;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,7 +38,7 @@ public class WebhookSecrets {
     WebhookSecrets(Optional<String> base64Key) {
         this.cipher = base64Key.filter(k -> !k.isBlank()).map(k -> {
             try {
-                return new CredentialCipher(k);
+                return CredentialCipher.fromBase64Key(k);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("budget-service cannot start: " + e.getMessage(), e);
             }
@@ -51,21 +52,26 @@ public class WebhookSecrets {
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
-    /** @throws ApiException 503 when no key is configured */
-    public String seal(String secret) {
+    /**
+     * Encrypts a tenant's secret; the tenant id is bound in as associated data, so a sealed secret
+     * copied onto another tenant's row does not decrypt there.
+     *
+     * @throws ApiException 503 when no key is configured
+     */
+    public String seal(UUID tenantId, String secret) {
         return cipher.orElseThrow(() -> new ApiException(503, "not_configured",
                 "cannot store a webhook signing secret: no encryption key is configured. Set ACC_SECRET_KEY "
                         + "(acc.budget.webhook.secret-key) to the base64 of 32 random bytes, e.g. `openssl rand -base64 32`, "
                         + "and restart budget-service", null))
-                .encrypt(secret);
+                .encrypt(secret, tenantId.toString());
     }
 
     /** @throws IllegalStateException when no key is configured or the value was sealed with another key */
-    public String open(String ciphertext) {
+    public String open(UUID tenantId, String ciphertext) {
         CredentialCipher c = cipher.orElseThrow(() -> new IllegalStateException(
                 "no encryption key (ACC_SECRET_KEY) is configured to read the webhook signing secret"));
         try {
-            return c.decrypt(ciphertext);
+            return c.decrypt(ciphertext, tenantId.toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("cannot read the webhook signing secret: " + e.getMessage());
         }

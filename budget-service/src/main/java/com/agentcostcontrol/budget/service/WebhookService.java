@@ -52,7 +52,7 @@ public class WebhookService {
             throw ApiException.notFound("tenant " + tenantId + " not found");
         }
         String secret = secrets.newSecret();
-        Webhook stored = webhooks.upsert(tenantId, url, secrets.seal(secret), Instant.now());
+        Webhook stored = webhooks.upsert(tenantId, url, secrets.seal(tenantId, secret), Instant.now());
         return new Configured(stored, secret);
     }
 

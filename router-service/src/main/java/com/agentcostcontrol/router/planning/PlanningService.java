@@ -42,7 +42,7 @@ import com.agentcostcontrol.router.routing.health.DeploymentHealth;
 import com.agentcostcontrol.router.routing.health.DeploymentStatus;
 import com.agentcostcontrol.router.routing.health.HealthSettings;
 import com.agentcostcontrol.router.routing.health.HealthSource;
-import com.agentcostcontrol.router.routing.health.vertx.VertxScriptExecutor;
+import com.agentcostcontrol.platform.redis.vertx.VertxRedisScriptExecutor;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
@@ -85,7 +85,7 @@ public class PlanningService {
         this.config = config;
         this.redis = redis;
         HealthSettings healthSettings = HealthSettings.defaults().withFailureWindow(config.failureWindow());
-        this.health = new DeploymentHealth(new VertxScriptExecutor(redis.getRedis().getDelegate()), healthSettings);
+        this.health = new DeploymentHealth(new VertxRedisScriptExecutor(redis.getRedis().getDelegate()), healthSettings);
         PlannerSettings.CooledDown cooledDown = PlannerSettings.CooledDown.parse(config.cooledDown())
                 .orElseThrow(() -> new IllegalArgumentException("acc.router.routing.cooled-down must be demote or skip, got '"
                         + config.cooledDown() + "'"));

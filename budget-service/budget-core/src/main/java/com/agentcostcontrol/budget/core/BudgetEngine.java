@@ -1,5 +1,8 @@
 package com.agentcostcontrol.budget.core;
 
+import com.agentcostcontrol.platform.redis.LuaScript;
+import com.agentcostcontrol.platform.redis.RedisScriptExecutor;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,13 +62,13 @@ public final class BudgetEngine {
         }
     }
 
-    private static final LuaScript RESERVE = LuaScript.load("reserve");
-    private static final LuaScript SETTLE = LuaScript.load("settle");
-    private static final LuaScript RELEASE = LuaScript.load("release");
-    private static final LuaScript RENEW = LuaScript.load("renew");
-    private static final LuaScript STATUS = LuaScript.load("status");
-    private static final LuaScript REBUILD = LuaScript.load("rebuild");
-    private static final LuaScript FORGET = LuaScript.load("forget");
+    private static final LuaScript RESERVE = LuaScript.load(BudgetEngine.class, "common", "reserve");
+    private static final LuaScript SETTLE = LuaScript.load(BudgetEngine.class, "common", "settle");
+    private static final LuaScript RELEASE = LuaScript.load(BudgetEngine.class, "common", "release");
+    private static final LuaScript RENEW = LuaScript.load(BudgetEngine.class, "common", "renew");
+    private static final LuaScript STATUS = LuaScript.load(BudgetEngine.class, "common", "status");
+    private static final LuaScript REBUILD = LuaScript.load(BudgetEngine.class, "common", "rebuild");
+    private static final LuaScript FORGET = LuaScript.load(BudgetEngine.class, "common", "forget");
 
     private final RedisScriptExecutor redis;
     private final Settings settings;

@@ -1,5 +1,7 @@
 package com.agentcostcontrol.budget.core;
 
+import com.agentcostcontrol.platform.redis.RedisScriptExecutor;
+
 import static com.agentcostcontrol.budget.core.TestRedis.await;
 import static com.agentcostcontrol.budget.core.TestRedis.budget;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -7,7 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-import com.agentcostcontrol.budget.core.vertx.VertxRedisScriptExecutor;
+import com.agentcostcontrol.platform.redis.vertx.VertxRedisScriptExecutor;
 
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

@@ -1,5 +1,6 @@
 package com.agentcostcontrol.budget.core.ratelimit;
 
+import com.agentcostcontrol.budget.core.BudgetEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,8 +12,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import com.agentcostcontrol.budget.core.BudgetKeys;
-import com.agentcostcontrol.budget.core.LuaScript;
-import com.agentcostcontrol.budget.core.RedisScriptExecutor;
+import com.agentcostcontrol.platform.redis.LuaScript;
+import com.agentcostcontrol.platform.redis.RedisScriptExecutor;
 
 /**
  * Rate limits of the hot path: requests and tokens per window (token buckets, GCRA in counter form) and
@@ -53,10 +54,10 @@ public final class RateLimiter {
     public static final long MAX_TOKENS = 1_000_000_000_000L;
 
     private static final String PRELUDE = "ratelimit_common";
-    private static final LuaScript ACQUIRE = LuaScript.loadWith(PRELUDE, "ratelimit_acquire");
-    private static final LuaScript SETTLE = LuaScript.loadWith(PRELUDE, "ratelimit_settle");
-    private static final LuaScript RENEW = LuaScript.loadWith(PRELUDE, "ratelimit_renew");
-    private static final LuaScript STATUS = LuaScript.loadWith(PRELUDE, "ratelimit_status");
+    private static final LuaScript ACQUIRE = LuaScript.load(BudgetEngine.class, PRELUDE, "ratelimit_acquire");
+    private static final LuaScript SETTLE = LuaScript.load(BudgetEngine.class, PRELUDE, "ratelimit_settle");
+    private static final LuaScript RENEW = LuaScript.load(BudgetEngine.class, PRELUDE, "ratelimit_renew");
+    private static final LuaScript STATUS = LuaScript.load(BudgetEngine.class, PRELUDE, "ratelimit_status");
 
     private final RedisScriptExecutor redis;
     private final Settings settings;

@@ -1,5 +1,8 @@
 package com.agentcostcontrol.router.routing.health;
 
+import com.agentcostcontrol.platform.redis.LuaScript;
+import com.agentcostcontrol.platform.redis.RedisScriptExecutor;
+
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,22 +49,22 @@ public final class DeploymentHealth {
     /** Prefix of the health keys: {@code acc:health:{<deployment id>}}. */
     public static final String KEY_PREFIX = "acc:health:";
 
-    private static final LuaScript FAILURE = LuaScript.load("failure");
-    private static final LuaScript SUCCESS = LuaScript.load("success");
-    private static final LuaScript PROBE = LuaScript.load("probe");
-    private static final LuaScript RELEASE = LuaScript.load("release");
-    private static final LuaScript STATUS = LuaScript.load("status");
+    private static final LuaScript FAILURE = LuaScript.load(DeploymentHealth.class, "common", "failure");
+    private static final LuaScript SUCCESS = LuaScript.load(DeploymentHealth.class, "common", "success");
+    private static final LuaScript PROBE = LuaScript.load(DeploymentHealth.class, "common", "probe");
+    private static final LuaScript RELEASE = LuaScript.load(DeploymentHealth.class, "common", "release");
+    private static final LuaScript STATUS = LuaScript.load(DeploymentHealth.class, "common", "status");
 
-    private final ScriptExecutor redis;
+    private final RedisScriptExecutor redis;
     private final HealthSettings settings;
     private final Clock clock;
     private final List<Consumer<DeploymentStatus>> listeners = new CopyOnWriteArrayList<>();
 
-    public DeploymentHealth(ScriptExecutor redis, HealthSettings settings) {
+    public DeploymentHealth(RedisScriptExecutor redis, HealthSettings settings) {
         this(redis, settings, Clock.systemUTC());
     }
 
-    public DeploymentHealth(ScriptExecutor redis, HealthSettings settings, Clock clock) {
+    public DeploymentHealth(RedisScriptExecutor redis, HealthSettings settings, Clock clock) {
         this.redis = redis;
         this.settings = settings;
         this.clock = clock;

@@ -3,7 +3,7 @@ package com.agentcostcontrol.router.routing.health;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-import com.agentcostcontrol.router.routing.health.vertx.VertxScriptExecutor;
+import com.agentcostcontrol.platform.redis.vertx.VertxRedisScriptExecutor;
 
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -23,7 +23,7 @@ final class TestRedis implements AutoCloseable {
 
     final Vertx vertx = Vertx.vertx();
     final Redis client;
-    final VertxScriptExecutor executor;
+    final VertxRedisScriptExecutor executor;
 
     TestRedis() {
         String host = env("ACC_TEST_REDIS_HOST", "127.0.0.1");
@@ -32,7 +32,7 @@ final class TestRedis implements AutoCloseable {
                 .setConnectionString("redis://" + host + ":" + port + "/" + DB)
                 .setMaxPoolSize(8)
                 .setMaxPoolWaiting(1_000));
-        executor = new VertxScriptExecutor(client);
+        executor = new VertxRedisScriptExecutor(client);
     }
 
     Object command(Command command, String... args) {
@@ -41,7 +41,7 @@ final class TestRedis implements AutoCloseable {
             r.arg(a);
         }
         Response response = await(client.send(r).toCompletionStage());
-        return VertxScriptExecutor.toJava(response);
+        return VertxRedisScriptExecutor.toJava(response);
     }
 
     void flushdb() {

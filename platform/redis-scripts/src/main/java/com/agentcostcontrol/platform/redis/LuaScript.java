@@ -1,4 +1,4 @@
-package com.agentcostcontrol.budget.core;
+package com.agentcostcontrol.platform.redis;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +14,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * One of the protocol's Lua scripts (resource {@code lua/<name>.lua} with {@code lua/common.lua}
- * prepended). Runs by SHA1 and falls back to sending the source once when the server does not have
- * it cached (fresh server, {@code SCRIPT FLUSH}, failover).
+ * A Lua script kept as a classpath resource {@code lua/<name>.lua} next to an anchor class, with a
+ * prelude of shared helpers ({@code lua/<prelude>.lua}) prepended. Runs by SHA1 and falls back to
+ * sending the source once when the server does not have it cached (fresh server,
+ * {@code SCRIPT FLUSH}, failover).
  */
 public final class LuaScript {
 
@@ -30,13 +31,12 @@ public final class LuaScript {
         this.sha1 = sha1(source);
     }
 
-    public static LuaScript load(String name) {
-        return loadWith("common", name);
-    }
-
-    /** Script {@code lua/<name>.lua} with {@code lua/<prelude>.lua} prepended (shared helpers). */
-    public static LuaScript loadWith(String prelude, String name) {
-        return new LuaScript(name, resource(prelude) + "\n" + resource(name));
+    /**
+     * Loads {@code lua/<name>.lua} with {@code lua/<prelude>.lua} prepended, both resolved relative to
+     * {@code anchor}'s package (so each engine keeps its scripts beside its code).
+     */
+    public static LuaScript load(Class<?> anchor, String prelude, String name) {
+        return new LuaScript(name, resource(anchor, prelude) + "\n" + resource(anchor, name));
     }
 
     public String name() {
@@ -91,15 +91,15 @@ public final class LuaScript {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    private static String resource(String name) {
+    private static String resource(Class<?> anchor, String name) {
         String path = "lua/" + name + ".lua";
-        try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
+        try (InputStream in = anchor.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("missing budget script resource " + path);
+                throw new IllegalStateException("missing Lua script resource " + path + " beside " + anchor.getName());
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read budget script " + path, e);
+            throw new IllegalStateException("cannot read Lua script " + path, e);
         }
     }
 

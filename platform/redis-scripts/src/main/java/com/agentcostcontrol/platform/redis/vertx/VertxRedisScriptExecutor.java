@@ -1,10 +1,10 @@
-package com.agentcostcontrol.budget.core.vertx;
+package com.agentcostcontrol.platform.redis.vertx;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
-import com.agentcostcontrol.budget.core.RedisScriptExecutor;
+import com.agentcostcontrol.platform.redis.RedisScriptExecutor;
 
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
