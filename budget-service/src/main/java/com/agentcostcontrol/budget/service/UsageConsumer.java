@@ -226,7 +226,8 @@ public class UsageConsumer {
         }
     }
 
-    private void refreshGauges() {
+    /** Refreshes the pending and lag gauges from XPENDING and XINFO GROUPS. */
+    void refreshGauges() {
         pending.set(streams.xpending(config.stream(), config.group()).getPendingCount());
         Response groups = redis.execute("XINFO", "GROUPS", config.stream());
         if (groups == null) {

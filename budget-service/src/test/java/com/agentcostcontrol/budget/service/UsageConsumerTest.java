@@ -56,6 +56,8 @@ class UsageConsumerTest {
     CounterSync sync;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    UsageConsumer consumer;
 
     StreamCommands<String, String, String> streams;
 
@@ -104,6 +106,25 @@ class UsageConsumerTest {
                 .extract().path("spentUsd");
         assertEquals("0.000379", plannerSpent);
         assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "duplicate").counter().count() >= 2);
+        assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "recorded").counter().count() >= 3);
+        assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "no_cost").counter().count() >= 1);
+    }
+
+    @Test
+    void pendingAndLagAreGauges() {
+        String request = requestId();
+        UUID tenant = fx.tenant();
+        streams.xadd(STREAM, event(request, System.currentTimeMillis(), tenant, null, "", "ok", "0.000001", 1));
+        Fixtures.eventually(WAIT, "the event is consumed", () -> rows(request) == 1 && pendingCount() == 0);
+        consumer.refreshGauges();
+        assertEquals(0.0, metrics.get("acc.budget.usage.pending").gauge().value());
+        assertEquals(0.0, metrics.get("acc.budget.usage.lag").gauge().value());
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("acc_budget_usage_lag "))
+                .body(org.hamcrest.Matchers.containsString("acc_budget_usage_pending "))
+                .body(org.hamcrest.Matchers.containsString("acc_budget_usage_consumed_total{result=\"recorded\"}"));
+        // Readiness does not depend on the consumer.
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
@@ -139,6 +160,8 @@ class UsageConsumerTest {
         });
         var held = streams.xpending(STREAM, GROUP).getConsumers();
         assertTrue(held.getOrDefault("crashed-instance", 0L) >= 1, "delivered to the crashed consumer: " + held);
+        consumer.refreshGauges();
+        assertTrue(metrics.get("acc.budget.usage.pending").gauge().value() >= 1, "the pending gauge counts it");
 
         Fixtures.eventually(WAIT, "the stale event is claimed and recorded", () -> rows(request) == 1);
         Fixtures.eventually(WAIT, "and acknowledged", () -> pendingCount() == 0);
