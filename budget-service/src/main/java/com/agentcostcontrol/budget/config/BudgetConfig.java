@@ -25,6 +25,9 @@ public interface BudgetConfig {
     /** Per-budget Prometheus gauges. */
     Metrics metrics();
 
+    /** The consumer of the proxy's usage events (Redis Stream {@code acc:usage}) that fills the ledger. */
+    Consumer consumer();
+
     interface Protocol {
         /** Default life of a reservation lease; a call still running when it ends must renew it. */
         @WithDefault("5m")
@@ -135,5 +138,41 @@ public interface BudgetConfig {
          */
         @WithDefault("1000")
         int maxBudgets();
+    }
+
+    interface Consumer {
+        /** Whether this instance consumes {@code acc:usage} into {@code budget_ledger}. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The stream the proxy appends usage events to (the proxy's {@code acc.proxy.usage.stream}). */
+        @WithDefault("acc:usage")
+        String stream();
+
+        /** The consumer group; every budget-service instance joins the same one and gets a share of the events. */
+        @WithDefault("budget-service")
+        String group();
+
+        /** This instance's consumer name in the group; default: host name and process id. */
+        Optional<String> name();
+
+        /** Most events read (or claimed) per round. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long one {@code XREADGROUP} waits for new events (also bounds how long a shutdown waits). */
+        @WithDefault("2s")
+        Duration blockTime();
+
+        /**
+         * How long an event may stay delivered but unacknowledged (a failed event, or one held by a crashed
+         * instance) before any consumer claims it with {@code XAUTOCLAIM} and retries it.
+         */
+        @WithDefault("1m")
+        Duration claimIdleTime();
+
+        /** Wait after a round that failed on Redis itself, before the next one. */
+        @WithDefault("1s")
+        Duration errorBackoff();
     }
 }

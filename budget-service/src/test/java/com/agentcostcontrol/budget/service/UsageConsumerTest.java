@@ -1,0 +1,239 @@
+package com.agentcostcontrol.budget.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.agentcostcontrol.budget.Fixtures;
+import com.agentcostcontrol.budget.repository.LedgerRepository;
+import com.agentcostcontrol.testing.AccTestEnvironment;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = AccTestEnvironment.class, initArgs = {
+        @ResourceArg(name = "db", value = "acc_test_budget"), @ResourceArg(name = "redisDb", value = "2") })
+class UsageConsumerTest {
+
+    private static final String STREAM = "acc:usage";
+    private static final String GROUP = "budget-service";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Inject
+    Fixtures fx;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    LedgerRepository ledger;
+    @Inject
+    CounterSync sync;
+    @Inject
+    MeterRegistry metrics;
+    @Inject
+    UsageConsumer consumer;
+
+    StreamCommands<String, String, String> streams;
+
+    @BeforeEach
+    void group() {
+        streams = redis.stream(String.class, String.class, String.class);
+        // The consumer creates it at start; another test may have flushed Redis since.
+        try {
+            streams.xgroupCreate(STREAM, GROUP, "0", new XGroupCreateArgs().mkstream());
+        } catch (RuntimeException e) {
+            assertTrue(String.valueOf(e.getMessage()).contains("BUSYGROUP"), e.toString());
+        }
+    }
+
+    @Test
+    void recordsEachRequestOnceAndSpentMatchesToTheMicroDollar() {
+        UUID tenant = fx.tenant();
+        UUID key = fx.key(tenant);
+        String all = fx.budget(tenant, "{\"scope\":{\"type\":\"tenant\"},\"period\":\"monthly\",\"limitUsd\":\"100\"}");
+        String planner = fx.budget(tenant, "{\"scope\":{\"type\":\"agent\",\"id\":\"planner-1\"},\"period\":\"monthly\",\"limitUsd\":\"100\"}");
+        long now = System.currentTimeMillis();
+        String a = requestId();
+        String b = requestId();
+        String c = requestId();
+        String refused = requestId();
+        streams.xadd(STREAM, event(a, now, tenant, key, "planner-1", "ok", "0.000337", 337));
+        streams.xadd(STREAM, event(b, now, tenant, key, "", "ok", "1.000001", 1_000_001));
+        streams.xadd(STREAM, event(a, now, tenant, key, "planner-1", "ok", "0.000337", 337)); // at-least-once replay
+        streams.xadd(STREAM, event(c, now, tenant, key, "planner-1", "stream_error", "0.000042", 42));
+        streams.xadd(STREAM, event(refused, now, tenant, key, "planner-1", "refused", "", -1));
+        streams.xadd(STREAM, event(b, now, tenant, key, "", "ok", "1.000001", 1_000_001)); // replay
+
+        Fixtures.eventually(WAIT, "all three priced calls are in the ledger", () -> rows(tenant) == 3 && pendingCount() == 0);
+        assertEquals(1, rows(a));
+        assertEquals(1, rows(b));
+        assertEquals(1, rows(c));
+        assertEquals(0, rows(refused), "an unpriced call charges nothing");
+        assertEquals(337 + 1_000_001 + 42, ledger.sum(tenant, UUID.fromString(all), Instant.EPOCH, null));
+        assertEquals(337 + 42, ledger.sum(tenant, UUID.fromString(planner), Instant.EPOCH, null), "only planner-1's calls");
+
+        // Status reads the Redis counters, which are restored from the ledger (the proxy settles them live).
+        sync.rebuildTenant(tenant);
+        String spent = fx.admin(tenant).get("/v1/budgets/" + all + "/status").then().statusCode(200).extract().path("spentUsd");
+        assertEquals("1.000380", spent);
+        String plannerSpent = fx.admin(tenant).get("/v1/budgets/" + planner + "/status").then().statusCode(200)
+                .extract().path("spentUsd");
+        assertEquals("0.000379", plannerSpent);
+        assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "duplicate").counter().count() >= 2);
+        assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "recorded").counter().count() >= 3);
+        assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "no_cost").counter().count() >= 1);
+    }
+
+    @Test
+    void pendingAndLagAreGauges() {
+        String request = requestId();
+        UUID tenant = fx.tenant();
+        streams.xadd(STREAM, event(request, System.currentTimeMillis(), tenant, null, "", "ok", "0.000001", 1));
+        Fixtures.eventually(WAIT, "the event is consumed", () -> rows(request) == 1 && pendingCount() == 0);
+        consumer.refreshGauges();
+        assertEquals(0.0, metrics.get("acc.budget.usage.pending").gauge().value());
+        assertEquals(0.0, metrics.get("acc.budget.usage.lag").gauge().value());
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("acc_budget_usage_lag "))
+                .body(org.hamcrest.Matchers.containsString("acc_budget_usage_pending "))
+                .body(org.hamcrest.Matchers.containsString("acc_budget_usage_consumed_total{result=\"recorded\"}"));
+        // Readiness does not depend on the consumer.
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void malformedEventIsAcknowledgedAndCounted() {
+        double before = metrics.get("acc.budget.usage.poison").counter().count();
+        UUID tenant = fx.tenant();
+        Map<String, String> bad = event(requestId(), System.currentTimeMillis(), tenant, null, "", "ok", "0.000100", 100);
+        bad.put("ts", "yesterday");
+        String id = streams.xadd(STREAM, bad);
+        Fixtures.eventually(WAIT, "the malformed event is counted",
+                () -> metrics.get("acc.budget.usage.poison").counter().count() == before + 1);
+        Fixtures.eventually(WAIT, "the malformed event is acknowledged", () -> pendingIds(id).isEmpty());
+        assertEquals(0, rows(tenant));
+    }
+
+    @Test
+    void eventLeftPendingByACrashedConsumerIsClaimed() {
+        UUID tenant = fx.tenant();
+        String budget = fx.budget(tenant, "{\"scope\":{\"type\":\"tenant\"},\"period\":\"total\",\"limitUsd\":\"5\"}");
+        String request = requestId();
+        List<String> args = new ArrayList<>(List.of(STREAM, "*"));
+        event(request, System.currentTimeMillis(), tenant, fx.key(tenant), "", "ok", "0.250000", 250_000)
+                .forEach((k, v) -> {
+                    args.add(k);
+                    args.add(v);
+                });
+        // XADD and the crashed consumer's read in one transaction, so the live consumer cannot read it first.
+        redis.withConnection(conn -> {
+            conn.execute("MULTI");
+            conn.execute("XADD", args.toArray(String[]::new));
+            conn.execute("XREADGROUP", "GROUP", GROUP, "crashed-instance", "COUNT", "100", "STREAMS", STREAM, ">");
+            conn.execute("EXEC");
+        });
+        var held = streams.xpending(STREAM, GROUP).getConsumers();
+        assertTrue(held.getOrDefault("crashed-instance", 0L) >= 1, "delivered to the crashed consumer: " + held);
+        consumer.refreshGauges();
+        assertTrue(metrics.get("acc.budget.usage.pending").gauge().value() >= 1, "the pending gauge counts it");
+
+        Fixtures.eventually(WAIT, "the stale event is claimed and recorded", () -> rows(request) == 1);
+        Fixtures.eventually(WAIT, "and acknowledged", () -> pendingCount() == 0);
+        assertEquals(250_000, ledger.sum(tenant, UUID.fromString(budget), Instant.EPOCH, null));
+    }
+
+    /** An event with exactly the proxy's fields ({@code UsageEvent.of}), in its order. */
+    private static Map<String, String> event(String requestId, long ts, UUID tenant, UUID key, String agent, String status,
+            String costUsd, long costMicros) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("v", "1");
+        f.put("request_id", requestId);
+        f.put("ts", Long.toString(ts));
+        f.put("tenant_id", tenant.toString());
+        f.put("key_id", key == null ? "" : key.toString());
+        f.put("agent_id", agent);
+        f.put("endpoint", "chat");
+        f.put("requested_model", "gpt-4o-mini");
+        f.put("served_model", "gpt-4o-mini");
+        f.put("provider", "openai");
+        f.put("deployment", "oa-east");
+        f.put("deployment_id", UUID.randomUUID().toString());
+        f.put("status", status);
+        f.put("http_status", "refused".equals(status) ? "402" : "200");
+        f.put("error_code", "");
+        f.put("streamed", "false");
+        f.put("attempts", "1");
+        f.put("fallbacks", "0");
+        f.put("input_tokens", "86");
+        f.put("cache_read_tokens", "1920");
+        f.put("cache_write_5m_tokens", "0");
+        f.put("cache_write_1h_tokens", "0");
+        f.put("output_tokens", "300");
+        f.put("reasoning_tokens", "0");
+        f.put("total_input_tokens", "2006");
+        f.put("tokens_estimated", "false");
+        f.put("cost_usd", costUsd);
+        f.put("cost_micros", costMicros < 0 ? "" : Long.toString(costMicros));
+        f.put("latency_ms", "412");
+        f.put("ttft_ms", "412");
+        return f;
+    }
+
+    private static String requestId() {
+        return "req_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    private long pendingCount() {
+        return streams.xpending(STREAM, GROUP).getPendingCount();
+    }
+
+    private List<?> pendingIds(String id) {
+        return streams.xpending(STREAM, GROUP, StreamRange.of(id, id), 10);
+    }
+
+    private long rows(UUID tenant) {
+        return count("SELECT count(*) FROM budget_ledger WHERE tenant_id = ?", tenant);
+    }
+
+    private long rows(String requestId) {
+        return count("SELECT count(*) FROM budget_ledger WHERE request_id = ?", requestId);
+    }
+
+    private long count(String sql, Object arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+            q.setObject(1, arg);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
