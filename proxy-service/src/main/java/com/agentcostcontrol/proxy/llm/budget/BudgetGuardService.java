@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -55,12 +56,17 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
     private final boolean failOpen;
     private final Duration leaseTtl;
 
+    @Inject
     public BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, ProxyConfig config) {
+        this(snapshot, redis, prices, config.budget().failOpen(), config.budget().leaseTtl());
+    }
+
+    BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, boolean failOpen, Duration leaseTtl) {
         this.snapshot = snapshot;
         this.engine = redis.engine();
         this.prices = prices;
-        this.failOpen = config.budget().failOpen();
-        this.leaseTtl = config.budget().leaseTtl();
+        this.failOpen = failOpen;
+        this.leaseTtl = leaseTtl;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.agentcostcontrol.proxy.llm.budget;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.agentcostcontrol.budget.core.BudgetEngine;
 import com.agentcostcontrol.budget.core.ratelimit.RateLimiter;
@@ -8,6 +9,7 @@ import com.agentcostcontrol.platform.redis.vertx.VertxRedisScriptExecutor;
 import com.agentcostcontrol.proxy.config.ProxyConfig;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.vertx.redis.client.Redis;
 
 /** budget-core's engine and rate limiter on the proxy's Vert.x Redis client (one script executor). */
 @ApplicationScoped
@@ -16,9 +18,14 @@ public class BudgetRedis {
     private final BudgetEngine engine;
     private final RateLimiter rateLimiter;
 
+    @Inject
     public BudgetRedis(ReactiveRedisDataSource redis, ProxyConfig config) {
-        VertxRedisScriptExecutor executor = new VertxRedisScriptExecutor(redis.getRedis().getDelegate());
-        ProxyConfig.Budget b = config.budget();
+        this(redis.getRedis().getDelegate(), config.budget());
+    }
+
+    /** On any Vert.x Redis client (tests point one at an unreachable server). */
+    BudgetRedis(Redis client, ProxyConfig.Budget b) {
+        VertxRedisScriptExecutor executor = new VertxRedisScriptExecutor(client);
         BudgetEngine.Settings d = BudgetEngine.Settings.defaults();
         this.engine = new BudgetEngine(executor, new BudgetEngine.Settings(b.leaseTtl(), d.settledMarkerTtl(),
                 d.counterGrace(), d.sweepLimit(), b.redisTimeout()));

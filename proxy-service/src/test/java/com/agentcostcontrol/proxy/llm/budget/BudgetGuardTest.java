@@ -1,6 +1,8 @@
 package com.agentcostcontrol.proxy.llm.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,18 +34,27 @@ import com.agentcostcontrol.budget.core.BudgetDefinition;
 import com.agentcostcontrol.budget.core.BudgetDefinitionReader;
 import com.agentcostcontrol.budget.core.BudgetUsage;
 import com.agentcostcontrol.budget.core.Money;
+import com.agentcostcontrol.proxy.AuthenticatedKey;
+import com.agentcostcontrol.proxy.config.ProxyConfig;
+import com.agentcostcontrol.proxy.llm.Endpoint;
 import com.agentcostcontrol.proxy.llm.LlmTestData;
+import com.agentcostcontrol.proxy.llm.Refusal;
+import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import com.agentcostcontrol.proxy.llm.usage.Prices;
 import com.agentcostcontrol.proxy.llm.usage.TokenEstimator;
 import com.agentcostcontrol.router.pricing.CostEstimator;
 import com.agentcostcontrol.testing.AccTestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 
 /** Budgets and key rate limits on the hot path, through the proxy against the built-in mock provider. */
 @QuarkusTest
@@ -61,6 +73,8 @@ class BudgetGuardTest {
     BudgetRedis redis;
     @Inject
     Prices prices;
+    @Inject
+    Vertx vertx;
 
     @TestHTTPResource("/v1/chat/completions")
     URI chatUri;
@@ -228,6 +242,64 @@ class BudgetGuardTest {
         JsonNode err = JSON.readTree(third.body()).path("error");
         assertEquals("rate_limit_exceeded", err.path("code").asText());
         assertTrue(err.path("message").asText().startsWith("Rate limit reached for key "), err.path("message").asText());
+    }
+
+    @Test
+    void redisUnreachableFailsClosedForAHardBudgetUnlessFailOpen() throws Exception {
+        LlmTestData.Issued key = data.key();
+        BudgetDefinition budget = budget(key.tenantId(), "hard", 1_000_000);
+        // A Redis client on a port nobody listens on: every script fails to connect.
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        Redis dead = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + deadPort));
+        try {
+            BudgetRedis deadRedis = new BudgetRedis(dead, budgetConfig(Duration.ofSeconds(2)));
+            LlmCall call = new LlmCall(Endpoint.CHAT_COMPLETIONS, null);
+            call.key = new AuthenticatedKey(key.keyId(), key.tenantId(), "ci", "acc_x", Set.of("llm"), List.of(), null, null,
+                    null);
+            call.requestedModel = "mock-small";
+            call.body = (ObjectNode) JSON.readTree(chat(1, 30));
+
+            Throwable closed = new BudgetGuardService(snapshot, deadRedis, prices, false, Duration.ofMinutes(5)).reserve(call)
+                    .toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(30, TimeUnit.SECONDS);
+            Refusal refusal = assertInstanceOf(Refusal.class, closed);
+            assertEquals(503, refusal.status());
+            assertEquals("budget_unavailable", refusal.code());
+            assertTrue(refusal.getMessage().contains(budget.id()) && refusal.getMessage().contains("cannot be reached"),
+                    refusal.getMessage());
+
+            Throwable open = new BudgetGuardService(snapshot, deadRedis, prices, true, Duration.ofMinutes(5)).reserve(call)
+                    .toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(30, TimeUnit.SECONDS);
+            assertNull(open);
+        } finally {
+            dead.close();
+        }
+    }
+
+    private static ProxyConfig.Budget budgetConfig(Duration redisTimeout) {
+        return new ProxyConfig.Budget() {
+            @Override
+            public boolean failOpen() {
+                return false;
+            }
+
+            @Override
+            public Duration refreshInterval() {
+                return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public Duration leaseTtl() {
+                return Duration.ofMinutes(5);
+            }
+
+            @Override
+            public Duration redisTimeout() {
+                return redisTimeout;
+            }
+        };
     }
 
     private static boolean sleep() {
