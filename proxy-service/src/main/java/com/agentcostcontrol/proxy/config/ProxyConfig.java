@@ -31,6 +31,30 @@ public interface ProxyConfig {
     /** Built-in providers configured from the environment (used for models without a route). */
     Providers providers();
 
+    /** Budget reservations and rate limits on the hot path (budget-core's Redis protocol). */
+    Budget budget();
+
+    interface Budget {
+        /**
+         * When Redis cannot be reached (or its counters are not rebuilt yet), let calls governed by a hard
+         * budget through ({@code true}) instead of answering 503 ({@code false}, the default).
+         */
+        @WithDefault("false")
+        boolean failOpen();
+
+        /** Safety-net re-read of the budget definitions (changes also arrive on {@code acc:budgets:changed}). */
+        @WithDefault("5s")
+        Duration refreshInterval();
+
+        /** Life of a reservation lease and a rate-limit permit unless settled: above the upstream timeout. */
+        @WithDefault("5m")
+        Duration leaseTtl();
+
+        /** Wait for Redis before a reservation or rate-limit check fails. */
+        @WithDefault("2s")
+        Duration redisTimeout();
+    }
+
     interface Llm {
         /** Largest request body accepted on the LLM endpoints, in bytes (larger bodies get 413). */
         @WithDefault("33554432")

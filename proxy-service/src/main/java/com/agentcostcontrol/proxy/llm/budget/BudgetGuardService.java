@@ -1,0 +1,192 @@
+package com.agentcostcontrol.proxy.llm.budget;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.agentcostcontrol.budget.core.BudgetDefinition;
+import com.agentcostcontrol.budget.core.BudgetEngine;
+import com.agentcostcontrol.budget.core.BudgetScope;
+import com.agentcostcontrol.budget.core.CallContext;
+import com.agentcostcontrol.budget.core.Money;
+import com.agentcostcontrol.budget.core.PeriodWindow;
+import com.agentcostcontrol.budget.core.Reservation;
+import com.agentcostcontrol.budget.core.ReserveOutcome;
+import com.agentcostcontrol.budget.core.ratelimit.RateLimitHeaders;
+import com.agentcostcontrol.proxy.config.ProxyConfig;
+import com.agentcostcontrol.proxy.llm.Refusal;
+import com.agentcostcontrol.proxy.llm.pipeline.Hooks;
+import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
+import com.agentcostcontrol.proxy.llm.usage.Prices;
+import com.agentcostcontrol.proxy.llm.usage.TokenEstimator;
+import com.agentcostcontrol.router.pricing.CostEstimator;
+import com.agentcostcontrol.router.pricing.ModelPrice;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * Filters {@code budget-reserve} / {@code settle} with budget-core: holds the call's worst-case cost against
+ * every budget that applies to it in one all-or-nothing {@link BudgetEngine#reserve}, and replaces the hold
+ * with the real cost afterwards. Non-blocking: the snapshot is in memory and the engine talks to Redis
+ * through the Vert.x client.
+ */
+@ApplicationScoped
+public class BudgetGuardService implements Hooks.BudgetGuard {
+
+    /** Where the reservation waits for {@code settle} (the exchange lives exactly as long as the call). */
+    static final String RESERVATION = "acc.budget.reservation";
+
+    private static final Logger LOG = Logger.getLogger(BudgetGuardService.class);
+
+    private final BudgetSnapshot snapshot;
+    private final BudgetEngine engine;
+    private final Prices prices;
+    private final boolean failOpen;
+    private final Duration leaseTtl;
+
+    @Inject
+    public BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, ProxyConfig config) {
+        this(snapshot, redis, prices, config.budget().failOpen(), config.budget().leaseTtl());
+    }
+
+    BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, boolean failOpen, Duration leaseTtl) {
+        this.snapshot = snapshot;
+        this.engine = redis.engine();
+        this.prices = prices;
+        this.failOpen = failOpen;
+        this.leaseTtl = leaseTtl;
+    }
+
+    @Override
+    public Future<Void> reserve(LlmCall call) {
+        if (call.key == null || snapshot.matcher().size() == 0) {
+            return Future.succeededFuture();
+        }
+        String tenant = call.key.tenantId().toString();
+        List<BudgetDefinition> budgets = snapshot.matcher()
+                .match(new CallContext(tenant, call.key.keyId().toString(), call.agentId, call.requestedModel));
+        if (budgets.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        long amount = worstCaseMicros(call);
+        Context context = Vertx.currentContext();
+        CompletionStage<ReserveOutcome> stage;
+        try {
+            stage = engine.reserve(tenant, call.requestId, amount, budgets, Instant.now(), leaseTtl);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        Future<ReserveOutcome> outcome = context == null ? Future.fromCompletionStage(stage)
+                : Future.fromCompletionStage(stage, context);
+        return outcome.transform(ar -> {
+            if (ar.failed()) {
+                return unavailable(call, budgets, "the budget store (Redis) cannot be reached: " + ar.cause().getMessage());
+            }
+            ReserveOutcome o = ar.result();
+            if (o instanceof ReserveOutcome.Admitted a) {
+                call.exchange.put(RESERVATION, a.reservation());
+                return Future.<Void>succeededFuture();
+            }
+            if (o instanceof ReserveOutcome.Refused r) {
+                return Future.<Void>failedFuture(refusal(r, amount));
+            }
+            return unavailable(call, budgets, "the budget counters are being rebuilt after a Redis restart");
+        });
+    }
+
+    @Override
+    public void settle(LlmCall call) {
+        Reservation reservation = call.exchange.get(RESERVATION);
+        if (reservation == null) {
+            return;
+        }
+        call.exchange.remove(RESERVATION);
+        // Nothing spent (failed before upstream, or no price known): give the hold back instead of settling 0.
+        CompletionStage<?> done = call.costMicros > 0 ? engine.settle(reservation, call.costMicros)
+                : engine.release(reservation);
+        done.whenComplete((r, e) -> {
+            if (e != null) {
+                // The lease expires on its own (acc.proxy.budget.lease-ttl); budget-service's ledger keeps the spend.
+                LOG.warnf("budget settle of %s failed: %s", call.requestId, e.toString());
+            }
+        });
+    }
+
+    /** Worst case of the asked-for model: estimated prompt tokens plus the most output it may produce. */
+    long worstCaseMicros(LlmCall call) {
+        Optional<ModelPrice> price = prices.price(call.key.tenantId(), call.requestedModel);
+        if (price.isEmpty()) {
+            // Unpriced models are recorded without cost (CostMeter), so they can take nothing from a budget.
+            return 0;
+        }
+        long input = TokenEstimator.ofRequest(call.body);
+        return CostEstimator.worstCase(price.get(), input, maxOutput(call.body)).totalMicros();
+    }
+
+    private static Integer maxOutput(JsonNode body) {
+        if (body == null) {
+            return null;
+        }
+        for (String f : new String[] { "max_completion_tokens", "max_tokens", "max_output_tokens" }) {
+            JsonNode n = body.get(f);
+            if (n != null && n.canConvertToInt() && n.asInt() >= 0) {
+                return n.asInt();
+            }
+        }
+        return null;
+    }
+
+    private Future<Void> unavailable(LlmCall call, List<BudgetDefinition> budgets, String why) {
+        Optional<BudgetDefinition> hard = budgets.stream().filter(BudgetDefinition::hard).findFirst();
+        if (hard.isEmpty() || failOpen) {
+            LOG.warnf("call %s passes its budgets unchecked (%s): %s", call.requestId,
+                    hard.isEmpty() ? "soft budgets only" : "acc.proxy.budget.fail-open=true", why);
+            return Future.succeededFuture();
+        }
+        return Future.failedFuture(new Refusal(503, "budget_unavailable", "Budget " + hard.get().id() + " ("
+                + describe(hard.get()) + ") cannot be checked: " + why + ". The call was not sent; retry shortly.",
+                "error", Map.of(RateLimitHeaders.RETRY_AFTER, "1")));
+    }
+
+    private static Refusal refusal(ReserveOutcome.Refused r, long amount) {
+        BudgetDefinition b = r.refusing().budget();
+        PeriodWindow w = r.refusing().window();
+        Map<String, String> headers = new LinkedHashMap<>();
+        String when;
+        if (w.unbounded()) {
+            when = "it is a total budget: raise its limit to continue.";
+        } else {
+            long seconds = Math.max(1, Duration.between(Instant.now(), w.end()).toSeconds());
+            headers.put(RateLimitHeaders.RETRY_AFTER, Long.toString(seconds));
+            when = "it starts again at " + w.end() + ".";
+        }
+        String message = "budget " + b.id() + " (" + describe(b) + ") would be exceeded: remaining $"
+                + Money.formatUsd(Math.max(0, r.remainingMicros())) + "; this call may cost up to $"
+                + Money.formatUsd(amount) + ". Lower max_tokens, raise the limit, or wait: " + when;
+        return new Refusal(429, "budget_exceeded", message, "refused", headers);
+    }
+
+    private static String describe(BudgetDefinition b) {
+        BudgetScope s = b.scope();
+        StringBuilder out = new StringBuilder(b.period().wire()).append(", ").append(s.type().wire());
+        if (s.id() != null) {
+            out.append(' ').append(s.id());
+        }
+        if (s.model() != null) {
+            out.append(' ').append(s.model());
+        }
+        return out.toString();
+    }
+}
