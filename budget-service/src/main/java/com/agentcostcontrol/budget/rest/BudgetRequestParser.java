@@ -123,9 +123,12 @@ final class BudgetRequestParser {
                 "mode must be one of " + names(BudgetMode.values()) + " (got \"" + clip(text) + "\")"));
     }
 
+    /** Thresholds when the body names none; an explicit {@code []} turns alerts off. */
+    static final List<Integer> DEFAULT_THRESHOLDS = List.of(50, 75, 90, 100);
+
     private static List<Integer> thresholds(JsonNode node) {
         if (node == null || node.isNull()) {
-            return List.of();
+            return DEFAULT_THRESHOLDS;
         }
         if (!node.isArray()) {
             throw ApiException.badRequest("alertThresholds", "alertThresholds must be an array of percentages, e.g. [50, 80, 100]");

@@ -71,8 +71,13 @@ class BudgetApiTest {
                 .body("period", equalTo("weekly"))
                 .body("limitUsd", equalTo("30.000001"))
                 .body("mode", equalTo("soft"))
-                .body("alertThresholds", hasSize(0))
+                .body("alertThresholds", contains(50, 75, 90, 100)) // the default when the body names none
                 .body("timezone", equalTo("UTC"));
+        fx.admin(tenant).body("""
+                {"scope": {"type": "tenant"}, "period": "weekly", "limitUsd": "30.000001", "mode": "soft",
+                 "alertThresholds": []}""")
+                .put("/v1/budgets/" + id).then().statusCode(200)
+                .body("alertThresholds", hasSize(0));
         fx.admin(tenant).get("/v1/budgets/" + id).then().statusCode(200).body("limitUsd", equalTo("30.000001"));
 
         fx.admin(tenant).delete("/v1/budgets/" + id).then().statusCode(204);

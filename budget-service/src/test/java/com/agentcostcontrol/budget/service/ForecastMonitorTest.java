@@ -162,11 +162,13 @@ class ForecastMonitorTest {
         UUID tenant = fx.tenant();
         fx.webhook(tenant, receiver.baseUrl() + "/never");
         String daily = fx.budget(tenant, """
-                {"scope": {"type": "agent", "id": "a"}, "period": "daily", "limitUsd": "1", "timezone": "UTC"}""");
+                {"scope": {"type": "agent", "id": "a"}, "period": "daily", "limitUsd": "1", "timezone": "UTC",
+                 "alertThresholds": []}""");
         String total = fx.budget(tenant, """
-                {"scope": {"type": "agent", "id": "b"}, "period": "total", "limitUsd": "1"}""");
+                {"scope": {"type": "agent", "id": "b"}, "period": "total", "limitUsd": "1", "alertThresholds": []}""");
         UUID dailyId = UUID.fromString(daily);
         UUID totalId = UUID.fromString(total);
+        // Threshold alerts are off (alertThresholds []), so any delivery would be a forecast alert.
         // 30 minutes into the day, USD 0.50 spent: projected far above the limit, but observed for too short.
         Instant early = Instant.parse("2030-07-01T00:30:00Z");
         ledger.recordSettled("e-" + UUID.randomUUID(), tenant, List.of(dailyId, totalId), 500_000, early.minusSeconds(60));
