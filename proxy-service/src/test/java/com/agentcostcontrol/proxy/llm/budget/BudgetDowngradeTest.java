@@ -286,6 +286,17 @@ class BudgetDowngradeTest {
         assertEquals("mock-large", r.headers().firstValue("x-acc-downgraded-from").orElseThrow());
         settled(b, cost(r));
 
+        // A stream says so in its headers too.
+        String streamed = chat("mock-large", 2003).replace("{\"model\"", "{\"stream\":true,\"model\"");
+        HttpResponse<String> stream = post(key.key(), streamed).get(30, TimeUnit.SECONDS);
+        assertEquals(200, stream.statusCode(), stream.body());
+        assertTrue(stream.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
+        assertEquals("mock-small", stream.headers().firstValue("x-acc-model").orElseThrow());
+        assertEquals("mock-large", stream.headers().firstValue("x-acc-downgraded-from").orElseThrow());
+        assertTrue(stream.body().contains("[DONE]"), stream.body());
+        assertEquals("mock-small", UsageEvents.await(redisData, stream.headers().firstValue("x-acc-request-id").orElseThrow(),
+                Duration.ofSeconds(5)).get("downgraded_to"));
+
         // The key may only call mock-large: the policy cannot apply, and a soft budget never refuses.
         LlmTestData.Issued onlyLarge = data.key("active", List.of("mock-large"));
         BudgetDefinition b2 = budget(onlyLarge.tenantId(), "soft", 1, "mock-small", 100);
@@ -301,6 +312,6 @@ class BudgetDowngradeTest {
         assertEquals(200, cheap.statusCode(), cheap.body());
         assertEquals("mock-small", cheap.headers().firstValue("x-acc-model").orElseThrow());
         assertFalse(cheap.headers().firstValue("x-acc-downgraded-from").isPresent());
-        assertEquals(1, downgrades(b), 0.0);
+        assertEquals(2, downgrades(b), 0.0);
     }
 }
