@@ -21,13 +21,21 @@ public class Responses {
     public static final String COST = "x-acc-cost-usd";
     public static final String FALLBACKS = "x-acc-fallbacks";
     public static final String ATTEMPTS = "x-acc-attempts";
+    public static final String ROUTE = "x-acc-route";
 
-    /** Sets the routing headers on a response about to start (request id, provider, model, fallbacks). */
+    /**
+     * Sets the routing headers on a response about to start: request id; once an attempt was sent, the
+     * serving attempt's provider and upstream model, the plan's model ({@code x-acc-route}, after
+     * rules), the attempts sent before the serving one ({@code x-acc-fallbacks}) and all attempts sent.
+     */
     public void routeHeaders(LlmCall call, HttpServerResponse response) {
         response.putHeader(REQUEST_ID, call.requestId);
-        if (call.served != null) {
-            response.putHeader(PROVIDER, call.served.provider());
-            response.putHeader(MODEL, call.served.model());
+        if (call.plan != null) {
+            response.putHeader(ROUTE, call.plan.model());
+        }
+        if (call.servedAttempt != null) {
+            response.putHeader(PROVIDER, call.servedAttempt.provider());
+            response.putHeader(MODEL, call.servedAttempt.upstreamModel());
             response.putHeader(FALLBACKS, Integer.toString(call.fallbacks()));
             response.putHeader(ATTEMPTS, Integer.toString(call.attempts));
         }
