@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.agentcostcontrol.platform.crypto.CredentialCipher;
 import com.agentcostcontrol.proxy.config.ProxyConfig;
 import com.agentcostcontrol.proxy.llm.provider.UpstreamTarget;
@@ -28,7 +30,10 @@ public class UpstreamTargets {
         }
     }
 
-    private record Cached(String ciphertext, UpstreamTarget target) {
+    /** A resolved row: its target, or why it cannot be called (remembered so a bad row costs one decrypt, not one per call). */
+    private static final Logger LOG = Logger.getLogger(UpstreamTargets.class);
+
+    private record Cached(Deployment deployment, UpstreamTarget target, String unusable) {
     }
 
     private final Optional<CredentialCipher> cipher;
@@ -56,30 +61,34 @@ public class UpstreamTargets {
         }
         String sealed = d.apiKeyCiphertext() == null || d.apiKeyCiphertext().isBlank() ? null : d.apiKeyCiphertext();
         Cached hit = cache.get(d.id());
-        if (hit != null && java.util.Objects.equals(hit.ciphertext(), sealed) && same(hit.target(), d)) {
-            return hit.target();
+        if (hit == null || !hit.deployment().equals(d)) {
+            hit = decrypt(d, sealed);
+            cache.put(d.id(), hit);
+            if (hit.unusable() != null) {
+                LOG.warnf("%s; the proxy skips it", hit.unusable());
+            }
         }
+        if (hit.target() == null) {
+            throw new Unusable(hit.unusable());
+        }
+        return hit.target();
+    }
+
+    private Cached decrypt(Deployment d, String sealed) {
         String key = null;
         if (sealed != null) {
             if (cipher.isEmpty()) {
-                throw new Unusable("Deployment '" + d.name() + "' has a stored credential but ACC_SECRET_KEY is not set"
-                        + " on the proxy.");
+                return new Cached(d, null, "Deployment '" + d.name() + "' has a stored credential but ACC_SECRET_KEY"
+                        + " is not set on the proxy.");
             }
             try {
                 key = cipher.get().decrypt(sealed, d.id());
             } catch (IllegalArgumentException e) {
-                throw new Unusable("Deployment '" + d.name() + "': its credential cannot be decrypted (" + e.getMessage()
-                        + "); ACC_SECRET_KEY must match router-service's.");
+                return new Cached(d, null, "Deployment '" + d.name() + "': its credential cannot be decrypted ("
+                        + e.getMessage() + "); ACC_SECRET_KEY must match router-service's.");
             }
         }
-        UpstreamTarget target = new UpstreamTarget(d.id(), d.name(), d.provider(), d.model(), d.baseUrl(), key,
-                d.timeoutMs());
-        cache.put(d.id(), new Cached(sealed, target));
-        return target;
-    }
-
-    private static boolean same(UpstreamTarget t, Deployment d) {
-        return t.provider().equals(d.provider()) && t.model().equals(d.model()) && t.timeoutMs() == d.timeoutMs()
-                && java.util.Objects.equals(t.baseUrl(), d.baseUrl()) && t.name().equals(d.name());
+        return new Cached(d, new UpstreamTarget(d.id(), d.name(), d.provider(), d.model(), d.baseUrl(), key,
+                d.timeoutMs()), null);
     }
 }

@@ -24,7 +24,8 @@ import com.agentcostcontrol.proxy.process.ProxyProcess;
 class SharedHealthIT {
 
     /** The same health settings on both proxies, as docs/ROUTING.md requires. */
-    static final String BASE_COOLDOWN = "3s";
+    static final String BASE_COOLDOWN = "6s";
+    static final long COOLDOWN_MS = 6_000;
     static final String VIEW_TTL = "500ms";
 
     static StubUpstreams stubs;
@@ -105,11 +106,11 @@ class SharedHealthIT {
         }
         assertEquals(List.of("sh-good", "sh-good", "sh-good", "sh-good", "sh-good"), stubs.order());
         long skippedWithinMs = (System.nanoTime() - trippedAt) / 1_000_000;
-        assertTrue(skippedWithinMs < 3_000, "B's calls ran within the cooldown: " + skippedWithinMs + " ms");
+        assertTrue(skippedWithinMs < COOLDOWN_MS, "B's calls ran within the cooldown: " + skippedWithinMs + " ms");
 
         // The provider recovers; after the cooldown B probes sh-bad first, and its success brings it back for A too.
         stubs.set("sh-bad", StubUpstreams.ok("recovered"));
-        Thread.sleep(Math.max(0, 3_100 - (System.nanoTime() - trippedAt) / 1_000_000));
+        Thread.sleep(Math.max(0, COOLDOWN_MS + 200 - (System.nanoTime() - trippedAt) / 1_000_000));
         stubs.clear();
         HttpResponse<String> probe = chat(b);
         assertEquals("0", fallbacks(probe));

@@ -153,7 +153,7 @@ class SmartRoutingTest {
     }
 
     @Test
-    void everyFailureKindFallsBackInThePlannedOrder() {
+    void everyFailureKindFallsBackInThePlannedOrder() throws Exception {
         stubs.set("sr-429ra", new Status(429, Map.of("retry-after", "30"), "{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit\"}}"))
                 .set("sr-429", new Status(429, Map.of(), "{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit\"}}"))
                 .set("sr-500", new Status(500, Map.of(), "{\"error\":{\"message\":\"boom\"}}"))
@@ -185,8 +185,9 @@ class SmartRoutingTest {
         assertEquals("ok", event.get("status"));
 
         // Each failure is in the shared health with its kind; the Retry-After one is cooling down for 30 s.
-        assertEquals("rate-limited", health("sr-429ra").get("fail_kind"));
-        assertTrue(Long.parseLong(health("sr-429ra").getOrDefault("until", "0")) > 0, "Retry-After started a cooldown");
+        awaitHealth("sr-closed", h -> h.containsKey("fail_kind"));
+        assertEquals("rate-limited", awaitHealth("sr-429ra", h -> Long.parseLong(h.getOrDefault("until", "0")) > 0)
+                .get("fail_kind"), "Retry-After started a cooldown");
         assertEquals("rate-limited", health("sr-429").get("fail_kind"));
         assertEquals("server-error", health("sr-500").get("fail_kind"));
         assertEquals("server-error", health("sr-529").get("fail_kind"));
@@ -209,7 +210,7 @@ class SmartRoutingTest {
     }
 
     @Test
-    void aStreamFailingBeforeItsFirstByteFallsBack() {
+    void aStreamFailingBeforeItsFirstByteFallsBack() throws Exception {
         stubs.set("sr-sdie", new StreamDiesBeforeFirstByte())
                 .set("sr-s500", new Status(500, Map.of(), "{\"error\":{\"message\":\"boom\"}}"))
                 .set("sr-sok", StubUpstreams.ok("streamed"));
@@ -223,7 +224,7 @@ class SmartRoutingTest {
         assertEquals("3", event.get("attempts"));
         assertEquals("2", event.get("fallbacks"));
         assertEquals(ids.get("sr-sok"), event.get("deployment_id"));
-        assertEquals("server-error", health("sr-sdie").get("fail_kind"));
+        assertEquals("server-error", awaitHealth("sr-sdie", h -> h.containsKey("fail_kind")).get("fail_kind"));
     }
 
     @Test
@@ -256,11 +257,13 @@ class SmartRoutingTest {
 
     @Test
     void retryAfterKeepsTheDeploymentOutOfTheWayUntilItPasses() throws Exception {
-        stubs.set("sr-ra-bad", new Status(429, Map.of("retry-after", "2"), "{\"error\":{\"message\":\"slow down\"}}"))
+        stubs.set("sr-ra-bad", new Status(429, Map.of("retry-after", "5"), "{\"error\":{\"message\":\"slow down\"}}"))
                 .set("sr-ra-good", StubUpstreams.ok("good"));
-        long limitedAt = System.nanoTime();
         chat("sr-retry-after", "").then().statusCode(200).header("x-acc-fallbacks", "1");
         assertEquals(List.of("sr-ra-bad", "sr-ra-good"), stubs.order());
+        // Recording is fire-and-forget: wait for it to land (Redis clock, ms) before relying on it.
+        long until = Long.parseLong(awaitHealth("sr-ra-bad", h -> Long.parseLong(h.getOrDefault("until", "0")) > 0).get("until"));
+        assertTrue(until - System.currentTimeMillis() > 3_000, "cooling down for the Retry-After (5 s)");
 
         // Within the Retry-After, the next calls go to the good deployment first: no 429 is met again.
         for (int i = 0; i < 5; i++) {
@@ -268,17 +271,17 @@ class SmartRoutingTest {
             chat("sr-retry-after", "").then().statusCode(200).header("x-acc-fallbacks", "0");
             assertEquals(List.of("sr-ra-good"), stubs.order(), "call " + i + " within the Retry-After");
         }
-        assertTrue((System.nanoTime() - limitedAt) / 1_000_000 < 2_000, "the calls above ran within the Retry-After");
+        assertTrue(System.currentTimeMillis() < until, "the calls above ran within the Retry-After");
 
         // The provider recovers; once the Retry-After has passed the deployment is tried first again (a probe).
         stubs.set("sr-ra-bad", StubUpstreams.ok("recovered"));
-        Thread.sleep(Math.max(0, 2_100 - (System.nanoTime() - limitedAt) / 1_000_000));
+        Thread.sleep(Math.max(0, until - System.currentTimeMillis() + 150));
         stubs.clear();
         Response back = chat("sr-retry-after", "");
         back.then().statusCode(200).header("x-acc-fallbacks", "0");
         assertEquals("recovered", back.jsonPath().getString("choices[0].message.content"));
         assertEquals(List.of("sr-ra-bad"), stubs.order());
-        assertEquals(0L, Long.parseLong(health("sr-ra-bad").getOrDefault("until", "0")), "the success closed the circuit");
+        awaitHealth("sr-ra-bad", h -> Long.parseLong(h.getOrDefault("until", "0")) == 0); // the success closed the circuit
     }
 
     @Test
@@ -359,6 +362,19 @@ class SmartRoutingTest {
             }
         }
         return out;
+    }
+
+    /** The deployment's health hash once it satisfies {@code ready} (outcomes are recorded fire-and-forget). */
+    private Map<String, String> awaitHealth(String deployment, java.util.function.Predicate<Map<String, String>> ready)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Map<String, String> h = health(deployment);
+        while (!ready.test(h)) {
+            assertTrue(System.nanoTime() < deadline, deployment + " health never got there: " + h);
+            Thread.sleep(20);
+            h = health(deployment);
+        }
+        return h;
     }
 
     private Map<String, String> health(String deployment) {

@@ -202,7 +202,7 @@ public class UpstreamFilter implements CallFilter {
         try {
             target = targets.resolve(a.deployment());
         } catch (UpstreamTargets.Unusable e) {
-            LOG.warnf("%s: %s", call.requestId, e.getMessage());
+            LOG.debugf("%s: %s", call.requestId, e.getMessage());
             skip(run, index, a, "unusable", Failure.of(502, "deployment_unusable", e.getMessage()));
             return;
         }
