@@ -268,6 +268,8 @@ public class UpstreamFilter implements CallFilter {
                 Bodies.collect(response.body(), MAX_RESPONSE_BODY).onComplete(whole -> {
                     if (whole.failed()) {
                         if (CLIENT_GONE.equals(call.status)) {
+                            // Cut off by the client, not by the deployment: nothing to record; a probe slot is given back.
+                            routing.recorder().abandoned(a);
                             run.done.fail(clientGone());
                             return;
                         }
@@ -319,6 +321,7 @@ public class UpstreamFilter implements CallFilter {
             public void onError(Throwable error) {
                 response.cancel().run();
                 if (CLIENT_GONE.equals(call.status)) {
+                    routing.recorder().abandoned(a);
                     run.done.fail(clientGone());
                     return;
                 }
