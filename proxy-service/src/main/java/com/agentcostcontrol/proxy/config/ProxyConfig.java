@@ -82,9 +82,77 @@ public interface ProxyConfig {
     }
 
     interface Routing {
-        /** Period of the full reload of deployments and routes (the safety net under Redis pub/sub). */
+        /** Period of the full reload of deployments, routes and rules (the safety net under Redis pub/sub). */
         @WithDefault("30s")
         Duration refreshInterval();
+
+        /** Most attempts in one plan (primary deployments and fallbacks); the rest are skipped. */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** {@code demote} (try cooling-down deployments last) or {@code skip} (leave them out). */
+        @WithDefault("demote")
+        String cooledDown();
+
+        /** A deployment whose provider reported this many requests left or fewer is tried last until the reset. */
+        @WithDefault("1")
+        long rateLimitHeadroomRequests();
+
+        /** Shared deployment health (Redis, same values on every proxy: see docs/ROUTING.md section 5). */
+        Health health();
+
+        interface Health {
+            /** Counted failures in a row that start a cooldown. */
+            @WithDefault("3")
+            int failureThreshold();
+
+            /** Failures further apart than this from the run's first do not add up. */
+            @WithDefault("60s")
+            Duration failureWindow();
+
+            /** First cooldown. */
+            @WithDefault("5s")
+            Duration baseCooldown();
+
+            /** The n-th cooldown in a row lasts base × multiplier^(n−1). */
+            @WithDefault("2.0")
+            double cooldownMultiplier();
+
+            /** Cap of a computed cooldown. */
+            @WithDefault("5m")
+            Duration maxCooldown();
+
+            /** Cap of a provider's Retry-After. */
+            @WithDefault("10m")
+            Duration maxRetryAfter();
+
+            /** How long a half-open probe holds its slot when its outcome never comes (attempts pass their timeout). */
+            @WithDefault("60s")
+            Duration probeLease();
+
+            /** Weight of the newest sample in the latency EWMAs (shared and this proxy's own). */
+            @WithDefault("0.3")
+            double latencyAlpha();
+
+            /** A deployment's health hash expires this long after its last update. */
+            @WithDefault("24h")
+            Duration idleTtl();
+
+            /** How long reported rate-limit headroom is trusted without a reset time. */
+            @WithDefault("60s")
+            Duration rateLimitDefaultReset();
+
+            /**
+             * A success that changes nothing about a healthy deployment is written to Redis at most this often
+             * per deployment (latency and rate-limit headers included); failures and state changes at once.
+             */
+            @WithDefault("200ms")
+            Duration successWriteInterval();
+
+            /** How stale the planner's cached view of a deployment's health may get before a background re-read. */
+            @WithDefault("1s")
+            Duration viewTtl();
+        }
     }
 
     interface Usage {

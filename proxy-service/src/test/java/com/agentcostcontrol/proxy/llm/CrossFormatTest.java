@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.agentcostcontrol.proxy.llm.routing.RoutingTable;
+import com.agentcostcontrol.proxy.llm.routing.ProxyRouting;
 import com.agentcostcontrol.testing.AccTestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -48,7 +48,7 @@ class CrossFormatTest {
     @Inject
     DataSource dataSource;
     @Inject
-    RoutingTable routing;
+    ProxyRouting routing;
     @Inject
     RedisDataSource redis;
 

@@ -58,31 +58,46 @@ public final class LlmTestData {
     }
 
     /** An operator-level deployment; the credential is stored encrypted like router-service does. */
-    public void deployment(String name, String provider, String model, String baseUrl, String apiKey) {
+    public String deployment(String name, String provider, String model, String baseUrl, String apiKey) {
+        return deployment(name, provider, model, baseUrl, apiKey, 1, 5000);
+    }
+
+    /** An operator-level deployment with a weight and a timeout; returns its id. */
+    public String deployment(String name, String provider, String model, String baseUrl, String apiKey, int weight,
+            int timeoutMs) {
         UUID id = UUID.randomUUID();
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
-                "INSERT INTO deployments (id, name, provider, model, base_url, api_key_ciphertext, timeout_ms) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, 5000)")) {
+                "INSERT INTO deployments (id, name, provider, model, base_url, api_key_ciphertext, weight, timeout_ms) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             q.setObject(1, id);
             q.setString(2, name);
             q.setString(3, provider);
             q.setString(4, model);
             q.setString(5, baseUrl);
             q.setString(6, apiKey == null ? null : CredentialCipher.fromBase64Key(SECRET_KEY).encrypt(apiKey, id.toString()));
+            q.setInt(7, weight);
+            q.setInt(8, timeoutMs);
             q.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+        return id.toString();
     }
 
-    /** An operator-level route. */
+    /** An operator-level route (priority strategy). */
     public void route(String model, List<String> deployments, List<String> fallbacks) {
+        route(model, deployments, fallbacks, "priority");
+    }
+
+    /** An operator-level route with a strategy ({@code priority|weighted|lowest-latency|lowest-cost}). */
+    public void route(String model, List<String> deployments, List<String> fallbacks, String strategy) {
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
-                "INSERT INTO routes (id, model, deployments, fallbacks) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO routes (id, model, deployments, fallbacks, strategy) VALUES (?, ?, ?, ?, ?)")) {
             q.setObject(1, UUID.randomUUID());
             q.setString(2, model);
             q.setArray(3, c.createArrayOf("text", deployments.toArray(new String[0])));
             q.setArray(4, c.createArrayOf("text", fallbacks.toArray(new String[0])));
+            q.setString(5, strategy);
             q.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);

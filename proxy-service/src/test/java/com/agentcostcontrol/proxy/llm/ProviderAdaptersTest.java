@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.agentcostcontrol.proxy.llm.routing.RoutingTable;
+import com.agentcostcontrol.proxy.llm.routing.ProxyRouting;
 import com.agentcostcontrol.testing.AccTestEnvironment;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
@@ -55,7 +55,7 @@ class ProviderAdaptersTest {
     @Inject
     DataSource dataSource;
     @Inject
-    RoutingTable routing;
+    ProxyRouting routing;
     @Inject
     RedisDataSource redis;
 

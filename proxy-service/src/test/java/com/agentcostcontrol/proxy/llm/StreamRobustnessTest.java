@@ -33,7 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.agentcostcontrol.proxy.llm.routing.RoutingTable;
+import com.agentcostcontrol.proxy.llm.routing.ProxyRouting;
 import com.agentcostcontrol.testing.AccTestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -59,7 +59,7 @@ class StreamRobustnessTest {
     @Inject
     DataSource dataSource;
     @Inject
-    RoutingTable routing;
+    ProxyRouting routing;
     @Inject
     RedisDataSource redis;
     @Inject

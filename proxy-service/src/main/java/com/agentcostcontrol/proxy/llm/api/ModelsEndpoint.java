@@ -11,8 +11,7 @@ import com.agentcostcontrol.proxy.AuthenticatedKey;
 import com.agentcostcontrol.proxy.KeyCheck;
 import com.agentcostcontrol.proxy.llm.Json;
 import com.agentcostcontrol.translate.Errors;
-import com.agentcostcontrol.proxy.llm.routing.RoutePlan;
-import com.agentcostcontrol.proxy.llm.routing.RoutingTable;
+import com.agentcostcontrol.proxy.llm.routing.ProxyRouting;
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import com.agentcostcontrol.proxy.llm.pipeline.Responses;
 import com.agentcostcontrol.proxy.service.KeyAuthenticator;
@@ -32,9 +31,9 @@ import io.vertx.ext.web.RoutingContext;
 public class ModelsEndpoint {
 
     private final KeyAuthenticator authenticator;
-    private final RoutingTable routing;
+    private final ProxyRouting routing;
 
-    public ModelsEndpoint(KeyAuthenticator authenticator, RoutingTable routing) {
+    public ModelsEndpoint(KeyAuthenticator authenticator, ProxyRouting routing) {
         this.authenticator = authenticator;
         this.routing = routing;
     }
@@ -75,13 +74,14 @@ public class ModelsEndpoint {
 
     private List<String> visible(AuthenticatedKey key) {
         Set<String> ids = new LinkedHashSet<>();
-        for (String model : routing.models(key.tenantId())) {
+        String tenant = key.tenantId().toString();
+        for (String model : routing.models(tenant)) {
             if (key.allowsModel(model)) {
                 ids.add(model);
             }
         }
         for (String model : key.allowedModels()) {
-            if (routing.plan(key.tenantId(), model).map(RoutePlan::deployments).map(d -> !d.isEmpty()).orElse(false)) {
+            if (routing.serves(tenant, model)) {
                 ids.add(model);
             }
         }
@@ -93,7 +93,7 @@ public class ModelsEndpoint {
         if (anthropic) {
             m.put("type", "model").put("id", id).put("display_name", id).put("created_at", "1970-01-01T00:00:00Z");
         } else {
-            String owner = routing.plan(null, id).map(p -> p.deployments().get(0).provider()).orElse("acc");
+            String owner = routing.ownerOf(null, id).orElse("acc");
             m.put("id", id).put("object", "model").put("created", 0).put("owned_by", owner);
         }
         return m;

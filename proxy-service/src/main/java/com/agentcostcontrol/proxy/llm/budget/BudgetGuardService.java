@@ -195,8 +195,15 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
         });
     }
 
-    /** Worst case of the asked-for model: estimated prompt tokens plus the most output it may produce. */
+    /**
+     * Worst case of the call: the route plan's (set by {@code route}, which runs first), else the asked-for
+     * model's — estimated prompt tokens plus the most output it may produce.
+     */
     long worstCaseMicros(LlmCall call) {
+        if (call.reserveWorstCaseMicros >= 0) {
+            // The route plan's priciest attempt (fallbacks included): whichever serves, the hold covers it.
+            return call.reserveWorstCaseMicros;
+        }
         Optional<ModelPrice> price = prices.price(call.key.tenantId(), call.requestedModel);
         if (price.isEmpty()) {
             // Unpriced models are recorded without cost (CostMeter), so they can take nothing from a budget.

@@ -4,11 +4,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.agentcostcontrol.proxy.AuthenticatedKey;
 import com.agentcostcontrol.proxy.llm.ApiFormat;
-import com.agentcostcontrol.proxy.llm.Deployment;
 import com.agentcostcontrol.proxy.llm.Endpoint;
 import com.agentcostcontrol.proxy.llm.provider.UpstreamResponse;
+import com.agentcostcontrol.proxy.llm.provider.UpstreamTarget;
 import com.agentcostcontrol.proxy.llm.provider.mock.MockDirectives;
-import com.agentcostcontrol.proxy.llm.routing.RoutePlan;
+import com.agentcostcontrol.router.routing.RoutePlan;
 import com.agentcostcontrol.router.pricing.TokenUsage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -51,10 +51,19 @@ public final class LlmCall {
     public String downgradeBudgetId;
 
     // --- routing and upstream
+    /** The route plan ({@code route}); its attempts are tried in order by {@code upstream}. */
     public RoutePlan plan;
-    /** Upstream attempts made (1 when the first deployment answered). */
+    /**
+     * What {@code budget-reserve} holds, in micro-USD: the plan's {@code maxWorstCaseUsd()} (the
+     * priciest attempt, fallbacks included), 0 when no attempt is priced; -1 before {@code route} ran.
+     */
+    public long reserveWorstCaseMicros = -1;
+    /** Upstream attempts sent (1 when the first deployment tried answered); skipped attempts do not count. */
     public int attempts;
-    public Deployment served;
+    /** The plan's attempt that answered (or the last one sent). */
+    public RoutePlan.Attempt servedAttempt;
+    /** What {@link #servedAttempt} called: provider, upstream model, endpoint. */
+    public UpstreamTarget served;
     public ApiFormat upstreamFormat;
     /** The committed upstream answer (2xx); for a stream, its body is paused after the first event. */
     public UpstreamResponse upstream;
@@ -78,6 +87,11 @@ public final class LlmCall {
     public String errorCode;
     /** Set once the response status line went out: from then on only the stream can report errors. */
     public boolean responseStarted;
+    /**
+     * Set once a stream is committed: the relay calls it when the upstream breaks the stream after
+     * bytes reached the client (too late to fall back; recorded as the serving deployment's failure).
+     */
+    public java.util.function.Consumer<Throwable> onStreamBroken;
     /** Aborts the upstream exchange (set while one is open). */
     public Runnable cancelUpstream;
 

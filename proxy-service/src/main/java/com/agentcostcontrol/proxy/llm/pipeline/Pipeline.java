@@ -33,9 +33,12 @@ import io.vertx.core.Promise;
  *  3  read-body        —      fail-closed   read + parse the JSON body (413/400), model, stream, agent
  *  4  model-access     yes    fail-closed   the key's model allow-list (403 naming the model)
  *  5  pre-call-scan    yes    fail-closed   {@link Hooks.PreCallScanner} (400 naming the detector)
- *  6  budget-reserve   yes    fail-closed   {@link Hooks.BudgetGuard#reserve} (429 naming the budget)
- *  7  route            yes    fail-closed   ordered deployment plan (404 unknown model)
- *  8  upstream         yes    fail-closed   call the plan in order, fall back on 429/5xx/connect error
+ *  6  route            yes    fail-closed   route plan: rules, strategy, fallbacks, filters, health
+ *                                           (routing-core, in process; 404 when nothing serves the model)
+ *  7  budget-reserve   yes    fail-closed   {@link Hooks.BudgetGuard#reserve} of the plan's priciest
+ *                                           attempt (429 naming the budget)
+ *  8  upstream         yes    fail-closed   the plan's attempts in order; falls back on 429/408/5xx/529,
+ *                                           timeout, connection, credential and context-window errors
  *                                           before the first byte reached the client (502/503/504)
  *  9  post-call-scan   yes    fail-closed   {@link Hooks.PostCallScanner} on non-streaming answers
  * 10  relay            yes    fail-closed   answer or SSE relay (translated, usage counted, headers)
@@ -60,7 +63,7 @@ public class Pipeline {
             ModelAccessFilter modelAccess, PreCallScanFilter preCallScan, BudgetReserveFilter budgetReserve,
             RouteFilter route, UpstreamFilter upstream, PostCallScanFilter postCallScan, RelayFilter relay,
             SettleFilter settle, Responses responses) {
-        this.filters = List.of(authenticate, admission, readBody, modelAccess, preCallScan, budgetReserve, route,
+        this.filters = List.of(authenticate, admission, readBody, modelAccess, preCallScan, route, budgetReserve,
                 upstream, postCallScan, relay);
         this.settle = settle;
         this.responses = responses;

@@ -23,13 +23,21 @@ public class Responses {
     public static final String ATTEMPTS = "x-acc-attempts";
     /** The model the client asked for, on a call a budget's downgrade policy served with a cheaper one. */
     public static final String DOWNGRADED_FROM = "x-acc-downgraded-from";
+    public static final String ROUTE = "x-acc-route";
 
-    /** Sets the routing headers on a response about to start (request id, provider, model, fallbacks). */
+    /**
+     * Sets the routing headers on a response about to start: request id; once an attempt was sent, the
+     * serving attempt's provider and upstream model, the plan's model ({@code x-acc-route}, after
+     * rules), the attempts sent before the serving one ({@code x-acc-fallbacks}) and all attempts sent.
+     */
     public void routeHeaders(LlmCall call, HttpServerResponse response) {
         response.putHeader(REQUEST_ID, call.requestId);
-        if (call.served != null) {
-            response.putHeader(PROVIDER, call.served.provider());
-            response.putHeader(MODEL, call.served.model());
+        if (call.plan != null) {
+            response.putHeader(ROUTE, call.plan.model());
+        }
+        if (call.servedAttempt != null) {
+            response.putHeader(PROVIDER, call.servedAttempt.provider());
+            response.putHeader(MODEL, call.servedAttempt.upstreamModel());
             response.putHeader(FALLBACKS, Integer.toString(call.fallbacks()));
             response.putHeader(ATTEMPTS, Integer.toString(call.attempts));
         }

@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.agentcostcontrol.proxy.config.ProxyConfig;
 import com.agentcostcontrol.proxy.llm.ApiFormat;
-import com.agentcostcontrol.proxy.llm.Deployment;
 import com.agentcostcontrol.proxy.llm.Json;
 
 import io.vertx.core.Future;
@@ -50,7 +49,7 @@ public class AnthropicFamilyAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
-        Deployment d = request.deployment();
+        UpstreamTarget d = request.target();
         String base = OpenAiFamilyAdapter.trimSlash(d.baseUrl() == null || d.baseUrl().isBlank() ? ANTHROPIC_DEFAULT : d.baseUrl());
         if (base.endsWith("/v1")) {
             base = base.substring(0, base.length() - 3);

@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.agentcostcontrol.proxy.config.ProxyConfig;
 import com.agentcostcontrol.proxy.llm.ApiFormat;
-import com.agentcostcontrol.proxy.llm.Deployment;
 import com.agentcostcontrol.proxy.llm.Json;
 
 import io.vertx.core.Future;
@@ -56,7 +55,7 @@ public class OpenAiFamilyAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
-        Deployment d = request.deployment();
+        UpstreamTarget d = request.target();
         String path = request.operation() == Operation.EMBED ? "/embeddings" : "/chat/completions";
         Map<String, String> headers = new HashMap<>(2);
         String url;
@@ -74,7 +73,7 @@ public class OpenAiFamilyAdapter implements ProviderAdapter {
         return http.post(url, headers, Json.buffer(request.body()), request.stream(), d.timeoutMs());
     }
 
-    String azureUrl(Deployment d, String path) {
+    String azureUrl(UpstreamTarget d, String path) {
         String base = d.baseUrl() == null ? "" : d.baseUrl();
         String version = azureApiVersion;
         int q = base.indexOf('?');

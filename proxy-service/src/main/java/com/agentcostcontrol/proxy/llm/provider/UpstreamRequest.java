@@ -3,7 +3,6 @@ package com.agentcostcontrol.proxy.llm.provider;
 import java.util.Map;
 
 import com.agentcostcontrol.proxy.llm.ApiFormat;
-import com.agentcostcontrol.proxy.llm.Deployment;
 import com.agentcostcontrol.proxy.llm.provider.mock.MockDirectives;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -17,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param mock    directives for the built-in mock provider (ignored by real providers)
  */
 public record UpstreamRequest(
-        Deployment deployment,
+        UpstreamTarget target,
         Operation operation,
         ApiFormat format,
         ObjectNode body,

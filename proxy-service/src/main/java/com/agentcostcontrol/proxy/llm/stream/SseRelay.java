@@ -133,6 +133,9 @@ public class SseRelay {
             if (handler.failed() || !handler.completed()) {
                 call.status = "stream_error";
                 call.errorCode = error != null ? "upstream_stream_error" : "upstream_stream_incomplete";
+                if (call.onStreamBroken != null) {
+                    call.onStreamBroken.accept(error);
+                }
             }
             finish(true);
         }

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.agentcostcontrol.proxy.llm.ApiFormat;
-import com.agentcostcontrol.proxy.llm.Deployment;
+import com.agentcostcontrol.proxy.llm.provider.UpstreamTarget;
 import com.agentcostcontrol.proxy.llm.Json;
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import com.agentcostcontrol.proxy.llm.usage.Prices;
@@ -55,7 +55,7 @@ public class FormatBridge {
     }
 
     /** The body to send to {@code deployment}, whose upstream speaks {@code upstream}. */
-    public ObjectNode request(LlmCall call, ApiFormat upstream, Deployment deployment) {
+    public ObjectNode request(LlmCall call, ApiFormat upstream, UpstreamTarget deployment) {
         if (upstream == call.inboundFormat()) {
             ObjectNode body = call.body;
             body.put("model", deployment.model());

@@ -30,9 +30,11 @@ public final class UsageEvent {
         String asked = call.downgradedFrom != null ? call.downgradedFrom : call.requestedModel;
         f.put("requested_model", asked == null ? "" : asked);
         f.put("served_model", call.served == null ? "" : call.served.model());
-        f.put("provider", call.served == null ? "" : call.served.provider());
+        f.put("provider", call.servedAttempt == null ? "" : call.servedAttempt.provider());
         f.put("deployment", call.served == null ? "" : call.served.name());
-        f.put("deployment_id", call.served == null || call.served.id() == null ? "" : call.served.id().toString());
+        f.put("deployment_id", call.servedAttempt == null ? "" : call.servedAttempt.deploymentId());
+        f.put("route_model", call.plan == null ? "" : call.plan.model());
+        f.put("planned_attempts", call.plan == null ? "0" : Integer.toString(call.plan.attempts().size()));
         f.put("status", call.status);
         f.put("http_status", Integer.toString(call.httpStatus));
         f.put("error_code", call.errorCode == null ? "" : call.errorCode);

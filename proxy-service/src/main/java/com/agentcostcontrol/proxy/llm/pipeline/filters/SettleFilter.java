@@ -83,7 +83,7 @@ public class SettleFilter implements CallFilter {
 
     /** Timers cached by tag values: building one per call would allocate on every call. */
     private Timer timer(LlmCall call) {
-        String provider = call.served == null ? "none" : call.served.provider();
+        String provider = call.servedAttempt == null ? "none" : call.servedAttempt.provider();
         String key = call.endpoint.eventName() + '|' + call.status + '|' + provider;
         return timers.computeIfAbsent(key, k -> Timer.builder("acc.llm.calls")
                 .description("LLM calls through the proxy, by endpoint, status and provider")

@@ -94,7 +94,7 @@ public class MockProvider implements ProviderAdapter {
             ObjectNode err = anthropic ? anthropicError(d.failStatus(), message) : openAiError(d.failStatus(), message);
             return single(context, d.failStatus(), headers, Json.buffer(err), d);
         }
-        String model = request.body().path("model").asText(request.deployment().model());
+        String model = request.body().path("model").asText(request.target().model());
         JsonNode body = request.body();
         headers.add("content-type", request.stream() ? "text/event-stream" : "application/json");
         switch (request.operation()) {
