@@ -99,6 +99,7 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
             ReserveOutcome o = ar.result();
             if (o instanceof ReserveOutcome.Admitted a) {
                 call.exchange.put(RESERVATION, a.reservation());
+                call.budgetIds = a.reservation().budgetIds();
                 if (context != null && !a.reservation().budgets().isEmpty()) {
                     call.exchange.put(RENEWAL, LeaseRenewal.start(context, engine, a.reservation(), leaseTtl));
                 }

@@ -1,5 +1,6 @@
 package com.agentcostcontrol.proxy.llm.pipeline;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.agentcostcontrol.proxy.AuthenticatedKey;
@@ -42,6 +43,8 @@ public final class LlmCall {
 
     /** Whether {@code budget-reserve} passed (settle then releases or settles the reservation). */
     public boolean budgetReserved;
+    /** The budgets the reservation holds (usage event field {@code budget_ids}); null when none was made. */
+    public List<String> budgetIds;
 
     // --- routing and upstream
     public RoutePlan plan;

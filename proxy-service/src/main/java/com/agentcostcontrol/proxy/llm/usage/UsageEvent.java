@@ -50,6 +50,8 @@ public final class UsageEvent {
         f.put("cost_micros", call.costMicros < 0 ? "" : Long.toString(call.costMicros));
         f.put("latency_ms", Long.toString(call.elapsedMs()));
         f.put("ttft_ms", Long.toString(call.ttftMs()));
+        // Additive: the budgets the reservation charged, comma-separated; empty = no reservation made.
+        f.put("budget_ids", call.budgetIds == null ? "" : String.join(",", call.budgetIds));
         return f;
     }
 }
