@@ -7,7 +7,9 @@
 #   3. unloaded latency with wrk -c1 (one request at a time): the cleanest "added latency";
 #   4. fixed rates (200, 500, 1000/s) with bench/LoadGen.java (constant-rate open model, latency from
 #      each request's due time), direct vs proxied, non-streaming and streaming; added = proxy - direct;
-#   5. the proxy's RSS after the runs.
+#   5. budgets ON: the same calls with a key of a tenant that has a hard tenant budget and a hard key budget
+#      (limits never reached), so every call reserves and settles in Redis; reported against budgets off;
+#   6. the proxy's RSS after the runs.
 # Bounded: BENCH_SECONDS (default 10) per measurement, about 6 minutes in all. Loopback only.
 # Usage: bash bench/run.sh [--quick]   (--quick: 3 s per measurement, rates 200 and 500)
 set -euo pipefail
@@ -28,7 +30,7 @@ fi
 
 ensure_pg_redis
 build_if_stale
-fresh_database acc_bench
+fresh_database "${ACC_BENCH_DB:-acc_bench}"
 
 # --- nginx stub provider ------------------------------------------------------------------------------
 NGINX_PORT="$(free_port)"
@@ -78,6 +80,27 @@ add_deployment bench-stream openai-compatible gpt-4o-mini "http://127.0.0.1:$NGI
 add_route bench-plain bench-plain
 add_route bench-stream bench-stream
 routing_changed "$KEY" bench-stream
+
+# --- budgets ON: another tenant whose key is under a hard tenant budget and a hard key budget (USD 1,000,000
+# each: never refused), so each of its calls runs the reserve and settle scripts; the first tenant has none.
+BTENANT="$(new_tenant bench-budgets)"
+BKEY_JSON="$(admin_post "/admin/v1/tenants/$BTENANT/keys" '{"name":"bench-budgets"}')"
+BKEY="$(json_field key <<<"$BKEY_JSON")"
+BKEY_ID="$(json_field id <<<"$BKEY_JSON")"
+"${PSQL[@]}" -d "$HARNESS_DB" -c "INSERT INTO budgets (id, tenant_id, scope_type, scope_id, period, limit_micros, mode) VALUES
+  (gen_random_uuid(), '$BTENANT', 'tenant', NULL, 'monthly', 1000000000000, 'hard'),
+  (gen_random_uuid(), '$BTENANT', 'key', '$BKEY_ID', 'monthly', 1000000000000, 'hard')" >/dev/null
+# No budget-service here: mark the tenant's counters complete as its rebuild would (else hard budgets answer 503).
+redis-cli -p "$REDIS_PORT" -n "$PROXY_REDIS_DB" set "acc:budget:{$BTENANT}:synced" 1 >/dev/null
+redis-cli -p "$REDIS_PORT" -n "$PROXY_REDIS_DB" publish acc:budgets:changed "{\"tenantId\":\"$BTENANT\",\"change\":\"created\"}" >/dev/null
+budget_counters() { redis-cli -p "$REDIS_PORT" -n "$PROXY_REDIS_DB" --scan --pattern "acc:budget:{$BTENANT}:c:*"; }
+for _ in $(seq 1 50); do
+  curl -fs -o /dev/null -H "Authorization: Bearer $BKEY" -H 'content-type: application/json' \
+    -d '{"model":"bench-plain","messages":[{"role":"user","content":"budget probe"}]}' "$ACC_URL/v1/chat/completions"
+  [ "$(budget_counters | wc -l)" -ge 2 ] && break
+  sleep 0.2
+done
+[ "$(budget_counters | wc -l)" -ge 2 ] || { hlog "the proxy never applied the bench budgets"; exit 1; }
 
 body() { printf '{"model":"%s","stream":%s,"messages":[{"role":"user","content":"Benchmark prompt: say something short."}]}' "$1" "$2" >"$HARNESS_WORK/$3"; }
 body bench-plain false plain.json
@@ -143,6 +166,20 @@ hlog "unloaded latency with wrk -c1"
   read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/mock.json" "Bearer $KEY")"; echo "| proxy -> built-in mock | $a | $b |"
 } >>"$THROUGHPUT"
 
+us() { python3 -c "import sys; v=sys.argv[1]; u=v.lstrip('0123456789.'); n=float(v[:len(v)-len(u)]); print(round(n*{'us':1,'ms':1000,'s':1e6}[u]))" "$1"; }
+hlog "budget reservation cost with wrk -c1 (budgets off, then on, back to back)"
+{
+  echo
+  echo "## Budget reservation cost, unloaded (wrk -t1 -c1, ${SECONDS_PER_RUN}s each; off = tenant without budgets, on = hard tenant + hard key budget)"
+  echo "| target | p50 off | p50 on | **added p50** | p99 off | p99 on |"
+  echo "|---|---|---|---|---|---|"
+  for t in plain mock; do
+    read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/$t.json" "Bearer $KEY")"
+    read -r c d <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/$t.json" "Bearer $BKEY")"
+    echo "| proxy -> $([ "$t" = plain ] && echo nginx || echo built-in mock) | $a | $c | **$(( $(us "$c") - $(us "$a") )) µs** | $b | $d |"
+  done
+} >>"$THROUGHPUT"
+
 
 SCENARIOS="$HARNESS_WORK/scenarios.tsv"
 : >"$SCENARIOS"
@@ -150,6 +187,7 @@ for mode in plain stream; do
   for rate in "${RATES[@]}"; do
     printf '%s\t%s\t%s\t%s\t%s\t\n' "direct-$mode-$rate" "$DIRECT/$mode/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" >>"$SCENARIOS"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "proxy-$mode-$rate" "$ACC_URL/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "Bearer $KEY" >>"$SCENARIOS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "budgets-$mode-$rate" "$ACC_URL/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "Bearer $BKEY" >>"$SCENARIOS"
   done
 done
 hlog "fixed-rate runs (each after ${WARMUP:=3}s of unmeasured warm-up at its rate)"
@@ -174,6 +212,26 @@ for mode in plain stream; do
   done
 done
 
+{
+  echo
+  echo "## Budgets on vs off at fixed rates (LoadGen, ms; on = hard tenant + hard key budget: reserve + settle scripts per call)"
+  printf '| mode | rate/s | proxy p50 off | proxy p50 on | **reservation added p50** | proxy p99 off | proxy p99 on | achieved rps (on) | errors (on) |\n'
+  printf '|---|---|---|---|---|---|---|---|---|\n'
+  for mode in plain stream; do
+    for rate in "${RATES[@]}"; do
+      p="$(line "proxy-$mode-$rate")"
+      b="$(line "budgets-$mode-$rate")"
+      printf '| %s | %s | %s | %s | **%s** | %s | %s | %s | %s |\n' "$mode" "$rate" "$(val p50_ms "$p")" "$(val p50_ms "$b")" \
+        "$(sub "$(val p50_ms "$b")" "$(val p50_ms "$p")")" "$(val p99_ms "$p")" "$(val p99_ms "$b")" \
+        "$(val achieved_rps "$b")" "$(val errors "$b")"
+    done
+  done
+  echo
+  echo "Budget counters after the runs (micro-USD):"
+  for k in $(budget_counters); do
+    echo "* \`$k\`: spent $(redis-cli -p "$REDIS_PORT" -n "$PROXY_REDIS_DB" hget "$k" spent), reserved $(redis-cli -p "$REDIS_PORT" -n "$PROXY_REDIS_DB" hget "$k" reserved)"
+  done
+} >>"$RESULTS"
 {
   cat "$THROUGHPUT"
   echo

@@ -88,6 +88,14 @@ public interface BudgetConfig {
          */
         @WithDefault("5s")
         String checkInterval();
+
+        /**
+         * Before a rebuild, the longest wait for the usage-event consumer group to record every event already
+         * in {@code acc:usage} (so the ledger holds them and none is lost or counted twice); {@code 0s} = no wait.
+         * Past it the rebuild goes on with what the ledger has, and logs a warning.
+         */
+        @WithDefault("10s")
+        Duration consumerWait();
     }
 
     interface Reconcile {

@@ -1,5 +1,6 @@
 package com.agentcostcontrol.budget.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.agentcostcontrol.budget.Budget;
+import com.agentcostcontrol.budget.config.BudgetConfig;
 import com.agentcostcontrol.budget.core.BudgetDefinition;
 import com.agentcostcontrol.budget.core.BudgetEngine;
 import com.agentcostcontrol.budget.core.BudgetKeys;
@@ -43,12 +45,17 @@ public class CounterSync {
     private final LedgerRepository ledger;
     private final BudgetEngine engine;
     private final RedisDataSource redis;
+    private final UsageConsumer consumer;
+    private final Duration consumerWait;
 
-    public CounterSync(BudgetRepository budgets, LedgerRepository ledger, BudgetEngine engine, RedisDataSource redis) {
+    public CounterSync(BudgetRepository budgets, LedgerRepository ledger, BudgetEngine engine, RedisDataSource redis,
+            UsageConsumer consumer, BudgetConfig config) {
         this.budgets = budgets;
         this.ledger = ledger;
         this.engine = engine;
         this.redis = redis;
+        this.consumer = consumer;
+        this.consumerWait = config.sync().consumerWait();
     }
 
     /**
@@ -56,6 +63,7 @@ public class CounterSync {
      * synced, then sets the global marker {@value BudgetKeys#REBUILT_MARKER}.
      */
     public Report rebuildCounters() {
+        awaitUsageConsumed();
         Instant now = Instant.now();
         Map<String, List<BudgetDefinition>> byTenant = new LinkedHashMap<>();
         for (Budget b : budgets.all()) {
@@ -73,6 +81,7 @@ public class CounterSync {
 
     /** Rebuilds one tenant's counters from the ledger and marks it synced. */
     public List<BudgetUsage> rebuildTenant(UUID tenantId) {
+        awaitUsageConsumed();
         return rebuild(tenantId.toString(), budgets.ofTenant(tenantId).stream().map(Budget::definition).toList(), Instant.now());
     }
 
@@ -85,6 +94,34 @@ public class CounterSync {
             entries.add(new RebuildEntry(d, w, total));
         }
         return RedisCalls.await(engine.rebuild(tenantId, entries), "rebuild budget counters");
+    }
+
+    /**
+     * Counters were lost, so the spend of a call is only where its usage event is: in the ledger once consumed,
+     * else still in {@code acc:usage}. Rebuilding before the consumer recorded those events would drop their
+     * spend for good (the consumer writes the ledger only; the live counter's settle happened before the loss).
+     * So wait, bounded, until every event already appended is recorded; events appended later belong to calls
+     * settled on the live counters, which {@code max(counter, ledger)} keeps without counting them twice.
+     */
+    private void awaitUsageConsumed() {
+        if (consumerWait.isZero() || consumerWait.isNegative()) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            if (consumer.awaitConsumed(consumerWait)) {
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                if (ms >= 100) {
+                    LOG.infof("waited %d ms for the usage consumer to record pending events before the rebuild", ms);
+                }
+            } else {
+                LOG.warnf("usage events are still unconsumed after %s (consumer down or far behind): rebuilding from the"
+                        + " ledger as it is; their spend is missing from the rebuilt counters"
+                        + " (acc.budget.sync.consumer-wait)", consumerWait);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not check the usage consumer's progress before the rebuild (%s); rebuilding now", e.toString());
+        }
     }
 
     /** Makes sure the tenant's counters are complete before a new budget of it is judged. */

@@ -1,5 +1,7 @@
 package com.agentcostcontrol.budget.service;
 
+import java.time.Duration;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -119,7 +121,9 @@ public class UsageConsumer {
             return true;
         }
         try {
-            List<UUID> matched = matchBudgets(usage);
+            // The budgets the proxy's reservation charged, so the ledger agrees with the Redis counters even if a
+            // budget changed since the call; events without them (older proxies, no reservation) are re-matched.
+            List<UUID> matched = usage.budgetIds() != null ? usage.budgetIds() : matchBudgets(usage);
             boolean inserted = ledger.recordSettled(new SettledCall(usage.requestId(), usage.tenantId(), matched,
                     usage.keyId(), usage.agentId(), usage.model(), usage.costMicros(), usage.at()));
             (inserted ? recorded : duplicates).increment();
@@ -137,5 +141,13 @@ public class UsageConsumer {
         CallContext call = new CallContext(u.tenantId().toString(), u.keyId() == null ? null : u.keyId().toString(),
                 u.agentId(), u.model());
         return new BudgetMatcher(definitions).match(call).stream().map(d -> UUID.fromString(d.id())).toList();
+    }
+
+    /**
+     * Waits until every usage event appended before this call is recorded (delivered and acknowledged), at
+     * most {@code max}; see {@link StreamGroupConsumer#awaitConsumed}. The counter rebuild uses it.
+     */
+    public boolean awaitConsumed(Duration max) {
+        return reader.awaitConsumed(max);
     }
 }

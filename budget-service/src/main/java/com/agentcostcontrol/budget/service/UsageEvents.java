@@ -1,6 +1,8 @@
 package com.agentcostcontrol.budget.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,9 +18,17 @@ final class UsageEvents {
     private UsageEvents() {
     }
 
-    /** A usage event the ledger can charge, or {@link #chargeable()} false when there is nothing to charge. */
+    /**
+     * A usage event the ledger can charge, or {@link #chargeable()} false when there is nothing to charge.
+     * {@code budgetIds}: the budgets the proxy's reservation held (field {@code budget_ids}); null when the
+     * event does not say (no reservation, or a proxy older than the field): the consumer then re-matches.
+     */
     record Usage(String requestId, UUID tenantId, UUID keyId, String agentId, String model, long costMicros,
-            Instant at) {
+            Instant at, List<UUID> budgetIds) {
+
+        Usage(String requestId, UUID tenantId, UUID keyId, String agentId, String model, long costMicros, Instant at) {
+            this(requestId, tenantId, keyId, agentId, model, costMicros, at, null);
+        }
 
         boolean chargeable() {
             return tenantId != null && costMicros > 0;
@@ -56,7 +66,26 @@ final class UsageEvents {
             throw new PoisonEvent("negative cost_micros");
         }
         return new Usage(requestId, tenant, key, blankToNull(f.get("agent_id")), blankToNull(f.get("requested_model")),
-                cost, Instant.ofEpochMilli(ts));
+                cost, Instant.ofEpochMilli(ts), budgetIds(f.get("budget_ids")));
+    }
+
+    /** {@code budget_ids}: comma-separated budget UUIDs; absent or empty = not known (null). */
+    static List<UUID> budgetIds(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (String part : s.split(",")) {
+            try {
+                UUID id = UUID.fromString(part.trim());
+                if (!ids.contains(id)) {
+                    ids.add(id);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new PoisonEvent("malformed budget_ids");
+            }
+        }
+        return List.copyOf(ids);
     }
 
     private static long number(Map<String, String> f, String field) {

@@ -1,6 +1,7 @@
 package com.agentcostcontrol.budget.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -14,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -23,6 +26,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.agentcostcontrol.budget.Fixtures;
+import com.agentcostcontrol.budget.core.BudgetDefinition;
+import com.agentcostcontrol.budget.core.BudgetEngine;
+import com.agentcostcontrol.budget.core.BudgetKeys;
+import com.agentcostcontrol.budget.core.BudgetUsage;
+import com.agentcostcontrol.budget.core.Money;
+import com.agentcostcontrol.budget.core.Reservation;
+import com.agentcostcontrol.budget.core.ReserveOutcome;
 import com.agentcostcontrol.budget.repository.LedgerRepository;
 import com.agentcostcontrol.testing.AccTestEnvironment;
 
@@ -58,6 +68,10 @@ class UsageConsumerTest {
     MeterRegistry metrics;
     @Inject
     UsageConsumer consumer;
+    @Inject
+    BudgetEngine engine;
+    @Inject
+    BudgetService budgets;
 
     StreamCommands<String, String, String> streams;
 
@@ -108,6 +122,116 @@ class UsageConsumerTest {
         assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "duplicate").counter().count() >= 2);
         assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "recorded").counter().count() >= 3);
         assertTrue(metrics.get("acc.budget.usage.consumed").tag("result", "no_cost").counter().count() >= 1);
+    }
+
+    @Test
+    void chargesTheBudgetsTheReservationHeldWhenTheEventNamesThem() {
+        UUID tenant = fx.tenant();
+        UUID key = fx.key(tenant);
+        String all = fx.budget(tenant, "{\"scope\":{\"type\":\"tenant\"},\"period\":\"monthly\",\"limitUsd\":\"100\"}");
+        String planner = fx.budget(tenant, "{\"scope\":{\"type\":\"agent\",\"id\":\"planner-1\"},\"period\":\"monthly\",\"limitUsd\":\"100\"}");
+        // A budget the reservation held but that was deleted before the event was consumed: still charged.
+        UUID deleted = UUID.randomUUID();
+        long now = System.currentTimeMillis();
+        String named = requestId();
+        Map<String, String> withIds = event(named, now, tenant, key, "planner-1", "ok", "0.000500", 500);
+        withIds.put("budget_ids", all + "," + deleted);
+        String old = requestId();
+        Map<String, String> withoutField = event(old, now, tenant, key, "planner-1", "ok", "0.000070", 70);
+        withoutField.remove("budget_ids");
+        String empty = requestId();
+        Map<String, String> emptyIds = event(empty, now, tenant, key, "", "ok", "0.000003", 3);
+        streams.xadd(STREAM, withIds);
+        streams.xadd(STREAM, withoutField);
+        streams.xadd(STREAM, emptyIds);
+
+        Fixtures.eventually(WAIT, "the three events are in the ledger", () -> rows(tenant) == 3 && pendingCount() == 0);
+        // named: exactly the reserved budgets (re-matching would have charged the planner budget instead of the deleted one);
+        // no field (older proxy) or empty (no reservation): re-matched as before.
+        assertEquals(500 + 70 + 3, ledger.sum(tenant, UUID.fromString(all), Instant.EPOCH, null));
+        assertEquals(70, ledger.sum(tenant, UUID.fromString(planner), Instant.EPOCH, null));
+        assertEquals(500, ledger.sum(tenant, deleted, Instant.EPOCH, null));
+    }
+
+    @Test
+    void rebuildWaitsForUnconsumedEventsAndEndsExactToTheMicroDollar() throws Exception {
+        UUID tenant = fx.tenant();
+        UUID key = fx.key(tenant);
+        String id = fx.budget(tenant, "{\"scope\":{\"type\":\"tenant\"},\"period\":\"monthly\",\"limitUsd\":\"10\"}");
+        BudgetDefinition budget = budgets.find(UUID.fromString(id)).orElseThrow().definition();
+        long now = System.currentTimeMillis();
+        // Consumed already: in the ledger and, as the proxy settled them, in the counter.
+        long consumed = 0;
+        for (int i = 1; i <= 3; i++) {
+            long cost = 100_003L * i + 7;
+            settleLikeTheProxy(tenant, budget, key, cost, now);
+            consumed += cost;
+        }
+        long settledSoFar = consumed;
+        Fixtures.eventually(WAIT, "the first events are in the ledger",
+                () -> ledger.sum(tenant, UUID.fromString(id), Instant.EPOCH, null) == settledSoFar);
+
+        long unconsumed = 0;
+        consumer.stop(null);
+        try {
+            // Settled on the counters, their events still in the stream: one held by a crashed consumer (pending),
+            // two never delivered (lag).
+            long held = 250_001;
+            String heldRequest = requestId();
+            engineSettle(tenant, budget, heldRequest, held, now);
+            List<String> args = new ArrayList<>(List.of(STREAM, "*"));
+            event(heldRequest, now, tenant, key, "", "ok", Money.formatUsd(held), held).forEach((k, v) -> {
+                args.add(k);
+                args.add(v);
+            });
+            redis.withConnection(conn -> {
+                conn.execute("XADD", args.toArray(String[]::new));
+                conn.execute("XREADGROUP", "GROUP", GROUP, "crashed-instance", "COUNT", "100", "STREAMS", STREAM, ">");
+            });
+            unconsumed += held;
+            for (long cost : new long[] { 1_000_001, 42 }) {
+                settleLikeTheProxy(tenant, budget, key, cost, now);
+                unconsumed += cost;
+            }
+            long total = consumed + unconsumed;
+            assertEquals(total, spent(tenant, budget), "the live counter has every call");
+            assertTrue(pendingCount() >= 1);
+
+            // Redis loses the counters (the stream survives): the rebuild must not settle for the ledger's partial sum.
+            redis.key().del(BudgetKeys.counter(tenant.toString(), id, budget.windowAt(Instant.now())), BudgetKeys.synced(tenant.toString()));
+            CompletableFuture<List<BudgetUsage>> rebuild = CompletableFuture.supplyAsync(() -> sync.rebuildTenant(tenant));
+            Thread.sleep(1_500);
+            assertFalse(rebuild.isDone(), "the rebuild waits while events are unconsumed");
+            consumer.start(null);
+            List<BudgetUsage> rebuilt = rebuild.get(30, TimeUnit.SECONDS);
+            assertEquals(total, rebuilt.get(0).spentMicros(), "rebuilt counter, exact to the micro-dollar");
+            assertEquals(total, spent(tenant, budget));
+            assertEquals(total, ledger.sum(tenant, UUID.fromString(id), Instant.EPOCH, null), "each event once in the ledger");
+            assertEquals(0, pendingCount());
+        } finally {
+            consumer.stop(null);
+            consumer.start(null);
+        }
+    }
+
+    /** What the proxy does for one call: reserve and settle on the counters, then append its usage event. */
+    private void settleLikeTheProxy(UUID tenant, BudgetDefinition budget, UUID key, long cost, long at) throws Exception {
+        String request = requestId();
+        engineSettle(tenant, budget, request, cost, at);
+        Map<String, String> e = event(request, at, tenant, key, "", "ok", Money.formatUsd(cost), cost);
+        e.put("budget_ids", budget.id());
+        streams.xadd(STREAM, e);
+    }
+
+    private void engineSettle(UUID tenant, BudgetDefinition budget, String request, long cost, long at) throws Exception {
+        Reservation r = ((ReserveOutcome.Admitted) engine.reserve(tenant.toString(), request, cost, List.of(budget),
+                Instant.ofEpochMilli(at)).toCompletableFuture().get(5, TimeUnit.SECONDS)).reservation();
+        engine.settle(r, cost).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private long spent(UUID tenant, BudgetDefinition budget) throws Exception {
+        return engine.status(tenant.toString(), List.of(budget), Instant.now()).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                .usages().get(0).spentMicros();
     }
 
     @Test
@@ -202,6 +326,7 @@ class UsageConsumerTest {
         f.put("cost_micros", costMicros < 0 ? "" : Long.toString(costMicros));
         f.put("latency_ms", "412");
         f.put("ttft_ms", "412");
+        f.put("budget_ids", "");
         return f;
     }
 

@@ -46,6 +46,19 @@ class UsageEventsTest {
     }
 
     @Test
+    void budgetIdsAreReadWhenPresentAndNullWhenAbsentOrEmpty() {
+        UUID a = UUID.fromString("b0000000-0000-4000-8000-00000000000a");
+        UUID b = UUID.fromString("b0000000-0000-4000-8000-00000000000b");
+        Map<String, String> named = event();
+        named.put("budget_ids", a + "," + b + "," + a);
+        assertEquals(java.util.List.of(a, b), UsageEvents.parse(named).budgetIds());
+        assertNull(UsageEvents.parse(event()).budgetIds(), "absent: an older proxy, re-matched");
+        Map<String, String> empty = event();
+        empty.put("budget_ids", "");
+        assertNull(UsageEvents.parse(empty).budgetIds(), "empty: no reservation, re-matched");
+    }
+
+    @Test
     void unpricedOrAnonymousCallsAreNotChargeable() {
         Map<String, String> unpriced = event();
         unpriced.put("cost_micros", "");
@@ -63,7 +76,8 @@ class UsageEventsTest {
     @Test
     void malformedEventsArePoison() {
         for (String[] bad : new String[][] { { "v", "2" }, { "request_id", "has spaces" }, { "ts", "" },
-                { "tenant_id", "not-a-uuid" }, { "key_id", "x" }, { "cost_micros", "1.5" }, { "cost_micros", "-3" } }) {
+                { "tenant_id", "not-a-uuid" }, { "key_id", "x" }, { "cost_micros", "1.5" }, { "cost_micros", "-3" },
+                { "budget_ids", TENANT + ",nope" } }) {
             Map<String, String> f = event();
             f.put(bad[0], bad[1]);
             UsageEvents.PoisonEvent e = assertThrows(UsageEvents.PoisonEvent.class, () -> UsageEvents.parse(f), bad[0]);

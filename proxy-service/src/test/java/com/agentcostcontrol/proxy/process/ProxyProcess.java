@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,6 +53,12 @@ public final class ProxyProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Processes still running: killed when the test JVM exits, so a failed or aborted test leaves no orphan. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "proxy-process-reaper"));
+    }
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
@@ -163,6 +171,8 @@ public final class ProxyProcess implements AutoCloseable {
                 pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
                 pb.directory(new File("."));
                 Process process = pb.start();
+                LIVE.add(process);
+                process.onExit().thenRun(() -> LIVE.remove(process));
                 ProxyProcess p = new ProxyProcess(name, process, log, URI.create("http://127.0.0.1:" + port));
                 p.awaitReady(readyTimeout);
                 return p;

@@ -18,6 +18,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.ClaimedMessages;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.vertx.mutiny.redis.client.Response;
@@ -215,6 +216,69 @@ public final class StreamGroupConsumer {
                 lag.set(l.toLong());
             }
         }
+    }
+
+    /**
+     * Waits until every event appended to the stream before this call is recorded: the group's last-delivered id
+     * has reached the stream's last id of now, and no event up to it is still pending (unacknowledged). Events
+     * appended meanwhile do not count, so a busy stream cannot keep it waiting. Which instance consumes them does
+     * not matter: it reads the group's state. Answers false if that did not happen within {@code max}.
+     */
+    public boolean awaitConsumed(Duration max) {
+        String target = lastStreamId();
+        if (target == null || "0-0".equals(target)) {
+            return true; // no stream (or never written): nothing to wait for
+        }
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            if (consumedUpTo(target)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            sleep(Duration.ofMillis(50));
+        }
+    }
+
+    private String lastStreamId() {
+        Response info;
+        try {
+            info = redis.execute("XINFO", "STREAM", settings.stream());
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("no such key")) {
+                return null;
+            }
+            throw e;
+        }
+        Response last = info == null ? null : fields(info).get("last-generated-id");
+        return last == null ? null : last.toString();
+    }
+
+    private boolean consumedUpTo(String target) {
+        String delivered = null;
+        Response groups = redis.execute("XINFO", "GROUPS", settings.stream());
+        if (groups != null) {
+            for (Response g : groups) {
+                Map<String, Response> fields = fields(g);
+                Response name = fields.get("name");
+                if (name != null && settings.group().equals(name.toString()) && fields.get("last-delivered-id") != null) {
+                    delivered = fields.get("last-delivered-id").toString();
+                }
+            }
+        }
+        if (delivered == null || compareIds(delivered, target) < 0) {
+            return false; // no group yet, or events up to target not yet delivered (lag)
+        }
+        return streams.xpending(settings.stream(), settings.group(), StreamRange.of("-", target), 1).isEmpty();
+    }
+
+    /** Orders stream ids ({@code <ms>-<seq>}) numerically. */
+    public static int compareIds(String a, String b) {
+        int ia = a.indexOf('-');
+        int ib = b.indexOf('-');
+        int c = Long.compare(Long.parseLong(a.substring(0, ia)), Long.parseLong(b.substring(0, ib)));
+        return c != 0 ? c : Long.compare(Long.parseLong(a.substring(ia + 1)), Long.parseLong(b.substring(ib + 1)));
     }
 
     /** The fields of one XINFO entry, whether Redis answered a RESP3 map or a RESP2 flat list. */

@@ -48,6 +48,8 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
 
     /** Where the reservation waits for {@code settle} (the exchange lives exactly as long as the call). */
     static final String RESERVATION = "acc.budget.reservation";
+    /** The call's {@link LeaseRenewal}, stopped by {@code settle}. */
+    static final String RENEWAL = "acc.budget.renewal";
 
     private static final Logger LOG = Logger.getLogger(BudgetGuardService.class);
 
@@ -118,6 +120,12 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
         ReserveOutcome o = ar.result();
         if (o instanceof ReserveOutcome.Admitted a) {
             call.exchange.put(RESERVATION, a.reservation());
+            call.budgetIds = a.reservation().budgetIds();
+            // Keep the hold alive while the call runs (long streams); a crashed proxy's hold expires within one TTL.
+            Context context = Vertx.currentContext();
+            if (context != null && !a.reservation().budgets().isEmpty()) {
+                call.exchange.put(RENEWAL, LeaseRenewal.start(context, engine, a.reservation(), leaseTtl));
+            }
             return Future.<Void>succeededFuture();
         }
         if (o instanceof ReserveOutcome.Refused r) {
@@ -184,6 +192,10 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
             return;
         }
         call.exchange.remove(RESERVATION);
+        LeaseRenewal renewal = call.exchange.remove(RENEWAL);
+        if (renewal != null) {
+            renewal.stop();
+        }
         // Nothing spent (failed before upstream, or no price known): give the hold back instead of settling 0.
         CompletionStage<?> done = call.costMicros > 0 ? engine.settle(reservation, call.costMicros)
                 : engine.release(reservation);

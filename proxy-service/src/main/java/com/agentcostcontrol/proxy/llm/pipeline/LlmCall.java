@@ -1,5 +1,6 @@
 package com.agentcostcontrol.proxy.llm.pipeline;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.agentcostcontrol.proxy.AuthenticatedKey;
@@ -49,6 +50,8 @@ public final class LlmCall {
     public String downgradedFrom;
     /** The budget whose downgrade policy switched the call (with {@link #downgradedFrom}). */
     public String downgradeBudgetId;
+    /** The budgets the reservation holds (usage event field {@code budget_ids}); null when none was made. */
+    public List<String> budgetIds;
 
     // --- routing and upstream
     /** The route plan ({@code route}); its attempts are tried in order by {@code upstream}. */

@@ -56,6 +56,8 @@ public final class UsageEvent {
         f.put("ttft_ms", Long.toString(call.ttftMs()));
         f.put("downgraded_to", call.downgradedFrom == null ? "" : call.requestedModel);
         f.put("downgrade_budget_id", call.downgradeBudgetId == null ? "" : call.downgradeBudgetId);
+        // Additive: the budgets the reservation charged, comma-separated; empty = no reservation made.
+        f.put("budget_ids", call.budgetIds == null ? "" : String.join(",", call.budgetIds));
         return f;
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,7 @@ import com.agentcostcontrol.proxy.AuthenticatedKey;
 import com.agentcostcontrol.proxy.config.ProxyConfig;
 import com.agentcostcontrol.proxy.llm.Endpoint;
 import com.agentcostcontrol.proxy.llm.LlmTestData;
+import com.agentcostcontrol.proxy.llm.UsageEvents;
 import com.agentcostcontrol.proxy.llm.Refusal;
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import com.agentcostcontrol.proxy.llm.usage.Prices;
@@ -48,6 +50,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -75,6 +78,8 @@ class BudgetGuardTest {
     Prices prices;
     @Inject
     Vertx vertx;
+    @Inject
+    RedisDataSource redisData;
 
     @TestHTTPResource("/v1/chat/completions")
     URI chatUri;
@@ -199,6 +204,25 @@ class BudgetGuardTest {
         JsonNode err = JSON.readTree(r.body()).path("error");
         assertEquals("budget_unavailable", err.path("code").asText());
         assertTrue(err.path("message").asText().contains(budget.id()), err.path("message").asText());
+    }
+
+    @Test
+    void usageEventNamesTheBudgetsTheReservationHeld() throws Exception {
+        LlmTestData.Issued key = data.key();
+        BudgetDefinition budget = budget(key.tenantId(), "soft", 1_000_000_000L);
+        HttpResponse<String> r = post(key.key(), chat(3, 20)).get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        Map<String, String> event = UsageEvents.await(redisData, r.headers().firstValue("x-acc-request-id").orElseThrow(),
+                Duration.ofSeconds(10));
+        assertEquals(budget.id(), event.get("budget_ids"));
+
+        // No budget applies: no reservation, the field is present and empty (consumers re-match).
+        LlmTestData.Issued free = data.key();
+        HttpResponse<String> r2 = post(free.key(), chat(4, 20)).get(30, TimeUnit.SECONDS);
+        assertEquals(200, r2.statusCode(), r2.body());
+        Map<String, String> event2 = UsageEvents.await(redisData, r2.headers().firstValue("x-acc-request-id").orElseThrow(),
+                Duration.ofSeconds(10));
+        assertEquals("", event2.get("budget_ids"));
     }
 
     @Test
