@@ -50,6 +50,8 @@ public final class UsageEvent {
         f.put("cost_micros", call.costMicros < 0 ? "" : Long.toString(call.costMicros));
         f.put("latency_ms", Long.toString(call.elapsedMs()));
         f.put("ttft_ms", Long.toString(call.ttftMs()));
+        f.put("security_action", call.securityAction == null ? "" : call.securityAction);
+        f.put("security_detectors", call.securityDetectors == null ? "" : call.securityDetectors);
         return f;
     }
 }
