@@ -59,7 +59,7 @@ public final class Detectors {
                         .build(),
                 // --- PII
                 new EmailDetector(),
-                RegexDetector.of("credit-card", Category.PII, "(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])")
+                RegexDetector.of("credit-card", Category.PII, "(?<![0-9])(?<![0-9][ -])(?:[0-9][ -]?){12,18}[0-9](?![0-9])(?![ -][0-9])")
                         .validator(Validators::cardNumber).numeric().build(),
                 new IbanDetector(),
                 RegexDetector.of("us-ssn", Category.PII,

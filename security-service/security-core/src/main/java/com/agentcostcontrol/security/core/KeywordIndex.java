@@ -18,18 +18,14 @@ final class KeywordIndex {
 
     /** Full DFA: next[state][char]; non-ASCII characters go back to the root. */
     private final int[][] next;
-    /** Detector indices whose keyword ends at a state (failure-link outputs merged in). */
-    private final BitSet[] outputs;
     /** Per state: pairs (detector, keyword length) of the keywords ending there. */
     private final int[][] ends;
     private final BitSet keyed = new BitSet();
 
     KeywordIndex(List<List<String>> keywordsByDetector) {
         List<int[]> gotoTable = new ArrayList<>();
-        List<BitSet> out = new ArrayList<>();
         List<List<int[]>> endList = new ArrayList<>();
         gotoTable.add(newRow());
-        out.add(new BitSet());
         endList.add(new ArrayList<>());
         for (int d = 0; d < keywordsByDetector.size(); d++) {
             for (String keyword : keywordsByDetector.get(d)) {
@@ -46,12 +42,10 @@ final class KeywordIndex {
                     if (gotoTable.get(state)[c] < 0) {
                         gotoTable.get(state)[c] = gotoTable.size();
                         gotoTable.add(newRow());
-                        out.add(new BitSet());
                         endList.add(new ArrayList<>());
                     }
                     state = gotoTable.get(state)[c];
                 }
-                out.get(state).set(d);
                 endList.get(state).add(new int[] { d, k.length() });
                 keyed.set(d);
             }
@@ -59,7 +53,6 @@ final class KeywordIndex {
         int n = gotoTable.size();
         int[] fail = new int[n];
         next = new int[n][];
-        outputs = out.toArray(new BitSet[0]);
         ArrayDeque<Integer> queue = new ArrayDeque<>();
         next[0] = gotoTable.get(0).clone();
         for (int c = 0; c < ALPHABET; c++) {
@@ -72,7 +65,6 @@ final class KeywordIndex {
         }
         while (!queue.isEmpty()) {
             int s = queue.poll();
-            outputs[s].or(outputs[fail[s]]);
             endList.get(s).addAll(endList.get(fail[s]));
             int[] row = gotoTable.get(s).clone();
             for (int c = 0; c < ALPHABET; c++) {

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 final class PrivateKeyDetector implements Detector {
 
     static final int MAX_BODY = 20_000;
-    private static final Pattern HEADER = Pattern.compile("-----BEGIN[ A-Z0-9]{0,40}+PRIVATE KEY(?: BLOCK)?-----");
-    private static final Pattern FOOTER = Pattern.compile("-----END[ A-Z0-9]{0,40}+PRIVATE KEY(?: BLOCK)?-----");
+    private static final Pattern HEADER = Pattern.compile("-----BEGIN[ A-Z0-9]{0,40}?PRIVATE KEY(?: BLOCK)?-----");
+    private static final Pattern FOOTER = Pattern.compile("-----END[ A-Z0-9]{0,40}?PRIVATE KEY(?: BLOCK)?-----");
 
     @Override
     public String id() {

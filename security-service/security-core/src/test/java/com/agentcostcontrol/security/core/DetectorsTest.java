@@ -126,6 +126,14 @@ class DetectorsTest {
     }
 
     @Test
+    void privateKeySpanRunsThroughTheEndLine() {
+        String text = "key:\n" + PEM + "\nbye";
+        Finding f = SCANNER.scan(text, EnumSet.of(Category.SECRETS)).findings().get(0);
+        assertEquals(PEM, text.substring(f.start(), f.end()));
+        assertEquals("key:\n[REDACTED:private-key]\nbye", Redactor.redact(text, List.of(f)));
+    }
+
+    @Test
     void onlyRequestedCategoriesRun() {
         String text = "AKIAIOSFODNN7EXAMPLE john@example.com";
         assertEquals(List.of("email"), SCANNER.scan(text, EnumSet.of(Category.PII)).findings().stream()
