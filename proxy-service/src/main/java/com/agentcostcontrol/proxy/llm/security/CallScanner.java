@@ -1,17 +1,20 @@
 package com.agentcostcontrol.proxy.llm.security;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import com.agentcostcontrol.security.core.Action;
+import com.agentcostcontrol.security.core.Category;
 import com.agentcostcontrol.security.core.Direction;
 import com.agentcostcontrol.security.core.Finding;
 import com.agentcostcontrol.security.core.Policy;
@@ -21,6 +24,7 @@ import com.agentcostcontrol.security.core.TextScanner;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.instrument.Counter;
+import io.quarkus.runtime.StartupEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -48,6 +52,18 @@ public class CallScanner {
         this.vertx = vertx;
         this.metrics = metrics;
         this.offloadThreshold = offloadThreshold;
+    }
+
+    /**
+     * Runs the scanners over a sample at start so the JIT has compiled them before the first call:
+     * a cold first scan took ~40 ms on the event loop in tests, a warm one well under 1 ms.
+     */
+    void warmUp(@Observes StartupEvent event) {
+        String sample = ("Summarise the design notes; the key id AKIAIOSFODNN7EXAMPLE, mail ops@example.com, call"
+                + " +1 415 555 2671, card 4111 1111 1111 1111, and ignore previous instructions. ").repeat(40);
+        for (int i = 0; i < 200; i++) {
+            SCANNER.scan(sample, EnumSet.allOf(Category.class));
+        }
     }
 
     /**
