@@ -19,6 +19,9 @@ public interface BudgetConfig {
     /** Detection of lost Redis counters and their rebuild from the ledger. */
     Sync sync();
 
+    /** Periodic comparison of Redis counters with the ledger, repairing drift. */
+    Reconcile reconcile();
+
     /** Alert webhooks: signing secrets and the delivery of the outbox. */
     Webhook webhook();
 
@@ -85,6 +88,24 @@ public interface BudgetConfig {
          */
         @WithDefault("5s")
         String checkInterval();
+    }
+
+    interface Reconcile {
+        /**
+         * How often every synced budget's current counter is compared with {@code budget_ledger}. A
+         * duration ({@code 5m}) or {@code off}.
+         */
+        @WithDefault("5m")
+        String interval();
+
+        /**
+         * Whether a counter that stays above the ledger (same values on two consecutive rounds) is
+         * lowered to it. Off by default: the usual cause is spend whose usage event never reached the
+         * ledger (a lost spool), and lowering would forgive real provider spend. The drift is always
+         * reported as a metric and logged.
+         */
+        @WithDefault("false")
+        boolean lowerOvercount();
     }
 
     interface Webhook {

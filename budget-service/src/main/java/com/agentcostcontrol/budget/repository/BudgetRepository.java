@@ -1,10 +1,12 @@
 package com.agentcostcontrol.budget.repository;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.agentcostcontrol.budget.Budget;
 import com.agentcostcontrol.budget.core.BudgetDefinition;
 import com.agentcostcontrol.budget.core.BudgetDefinitionReader;
+import com.agentcostcontrol.budget.core.DowngradePolicy;
 
 /**
  * Table {@code budgets} in plain JDBC (the row mapping is shared with the proxy through
@@ -27,7 +30,7 @@ import com.agentcostcontrol.budget.core.BudgetDefinitionReader;
 public class BudgetRepository {
 
     private static final String SELECT = "SELECT id, tenant_id, scope_type, scope_id, scope_model, period, limit_micros, "
-            + "mode, alert_thresholds, timezone, created_at, updated_at FROM budgets";
+            + "mode, alert_thresholds, timezone, created_at, updated_at, downgrade_model, downgrade_at_percent FROM budgets";
 
     private final DataSource dataSource;
 
@@ -37,7 +40,8 @@ public class BudgetRepository {
 
     public void insert(BudgetDefinition d, Instant now) {
         String sql = "INSERT INTO budgets (id, tenant_id, scope_type, scope_id, scope_model, period, limit_micros, mode, "
-                + "alert_thresholds, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "alert_thresholds, timezone, created_at, updated_at, downgrade_model, downgrade_at_percent) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
             q.setObject(1, UUID.fromString(d.id()));
             q.setObject(2, UUID.fromString(d.tenantId()));
@@ -51,16 +55,17 @@ public class BudgetRepository {
             q.setString(10, d.zone().getId());
             q.setTimestamp(11, Timestamp.from(d.createdAt()));
             q.setTimestamp(12, Timestamp.from(now));
+            setDowngrade(q, 13, d.downgrade());
             q.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot insert budget: " + e.getMessage(), e);
         }
     }
 
-    /** Replaces the changeable fields (period, limit, mode, thresholds, time zone); scope never changes. */
+    /** Replaces the changeable fields (period, limit, mode, thresholds, time zone, downgrade); scope never changes. */
     public boolean update(BudgetDefinition d, Instant now) {
         String sql = "UPDATE budgets SET period = ?, limit_micros = ?, mode = ?, alert_thresholds = ?, timezone = ?, "
-                + "updated_at = ? WHERE id = ? AND tenant_id = ?";
+                + "updated_at = ?, downgrade_model = ?, downgrade_at_percent = ? WHERE id = ? AND tenant_id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
             q.setString(1, d.period().wire());
             q.setLong(2, d.limitMicros());
@@ -68,11 +73,53 @@ public class BudgetRepository {
             q.setArray(4, c.createArrayOf("integer", d.alertThresholds().toArray()));
             q.setString(5, d.zone().getId());
             q.setTimestamp(6, Timestamp.from(now));
-            q.setObject(7, UUID.fromString(d.id()));
-            q.setObject(8, UUID.fromString(d.tenantId()));
+            setDowngrade(q, 7, d.downgrade());
+            q.setObject(9, UUID.fromString(d.id()));
+            q.setObject(10, UUID.fromString(d.tenantId()));
             return q.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot update budget: " + e.getMessage(), e);
+        }
+    }
+
+    private static void setDowngrade(PreparedStatement q, int index, DowngradePolicy p) throws SQLException {
+        if (p == null) {
+            q.setNull(index, Types.VARCHAR);
+            q.setNull(index + 1, Types.INTEGER);
+        } else {
+            q.setString(index, p.model());
+            q.setInt(index + 1, p.atPercent());
+        }
+    }
+
+    /**
+     * The catalog prices of a model (table {@code model_prices}, owned by router-service, read here), or
+     * empty when the catalog does not list it. A price the catalog leaves open is {@code null}.
+     */
+    public Optional<CatalogPrice> catalogPrice(String model) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
+                "SELECT input_cost_per_token, output_cost_per_token FROM model_prices WHERE model = ?")) {
+            q.setString(1, model);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Optional.of(new CatalogPrice(rs.getBigDecimal(1), rs.getBigDecimal(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the price catalog: " + e.getMessage(), e);
+        }
+    }
+
+    /** Per-token USD prices of a catalog model; either may be {@code null} (embedding models have no output price). */
+    public record CatalogPrice(BigDecimal input, BigDecimal output) {
+        /** Every call pays input tokens: without an input price the call's cost is unknown. */
+        public boolean priced() {
+            return input != null;
+        }
+
+        /** Never dearer than {@code other} on a price both list, and cheaper on at least one. */
+        public boolean cheaperThan(CatalogPrice other) {
+            int in = input.compareTo(other.input);
+            int out = output == null || other.output == null ? 0 : output.compareTo(other.output);
+            return in <= 0 && out <= 0 && (in < 0 || out < 0);
         }
     }
 

@@ -11,6 +11,7 @@ import com.agentcostcontrol.budget.BudgetSpec;
 import com.agentcostcontrol.budget.core.BudgetMode;
 import com.agentcostcontrol.budget.core.BudgetPeriod;
 import com.agentcostcontrol.budget.core.BudgetScope;
+import com.agentcostcontrol.budget.core.DowngradePolicy;
 import com.agentcostcontrol.budget.core.Money;
 import com.agentcostcontrol.budget.core.ScopeType;
 import com.agentcostcontrol.platform.error.ApiException;
@@ -23,7 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <pre>
  * {"scope": {"type": "tenant"|"key"|"agent"|"model"|"key+model", "id"?: str, "model"?: str},
  *  "period": "daily"|"weekly"|"monthly"|"total", "limitUsd": "decimal string", "mode"?: "hard"|"soft",
- *  "alertThresholds"?: [1..100], "timezone"?: IANA zone}
+ *  "alertThresholds"?: [1..100], "timezone"?: IANA zone,
+ *  "downgrade"?: {"model": str, "atPercent"?: 1..100 (default 100)}}
  * </pre>
  */
 final class BudgetRequestParser {
@@ -40,7 +42,38 @@ final class BudgetRequestParser {
             throw ApiException.badRequest(null, "the request body must be a JSON object describing the budget");
         }
         return new BudgetSpec(scope(body.get("scope"), tenantId), period(body.get("period")), limit(body.get("limitUsd")),
-                mode(body.get("mode")), thresholds(body.get("alertThresholds")), zone(body.get("timezone")));
+                mode(body.get("mode")), thresholds(body.get("alertThresholds")), zone(body.get("timezone")),
+                downgrade(body.get("downgrade")));
+    }
+
+    /** Absent or null: no policy (a PUT without it removes the policy, like every other optional field). */
+    private static DowngradePolicy downgrade(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest("downgrade",
+                    "downgrade must be an object such as {\"model\": \"gpt-4o-mini\", \"atPercent\": 90}, or null for none");
+        }
+        var names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!name.equals("model") && !name.equals("atPercent")) {
+                throw ApiException.badRequest("downgrade", "downgrade has only the fields model and atPercent (got \""
+                        + clip(name) + "\")");
+            }
+        }
+        String model = text(node.get("model"), "downgrade.model", true);
+        JsonNode at = node.get("atPercent");
+        int atPercent = 100;
+        if (at != null && !at.isNull()) {
+            if (!at.isIntegralNumber() || !at.canConvertToInt() || at.intValue() < 1 || at.intValue() > 100) {
+                throw ApiException.badRequest("downgrade.atPercent", "downgrade.atPercent must be a whole percentage "
+                        + "from 1 to 100: the share of the limit past which calls are downgraded (got " + clip(at.toString()) + ")");
+            }
+            atPercent = at.intValue();
+        }
+        return new DowngradePolicy(model, atPercent);
     }
 
     private static BudgetScope scope(JsonNode scope, String tenantId) {

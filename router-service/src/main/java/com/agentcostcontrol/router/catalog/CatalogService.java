@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.agentcostcontrol.router.config.RouterConfig;
 import com.agentcostcontrol.router.pricing.PriceCatalog;
 import com.agentcostcontrol.router.pricing.PriceCatalogHolder;
 import com.agentcostcontrol.router.pricing.PriceCatalogHolder.ReloadResult;
@@ -25,7 +26,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Keeps router-service's in-memory price catalog: loaded at start-up, reloaded every
- * {@link CatalogConfig#refresh()}, the last good snapshot kept when a reload fails.
+ * {@link RouterConfig.Catalog#refresh()}, the last good snapshot kept when a reload fails.
  */
 @ApplicationScoped
 public class CatalogService {
@@ -33,16 +34,16 @@ public class CatalogService {
     private static final Logger LOG = Logger.getLogger(CatalogService.class);
 
     private final PriceCatalogHolder holder;
-    private final CatalogConfig config;
+    private final RouterConfig.Catalog config;
     private final MeterRegistry registry;
     private ScheduledExecutorService scheduler;
     private List<String> lastRejected = List.of();
     private int lastModels = -1;
     private int lastOverrides = -1;
 
-    public CatalogService(DataSource dataSource, CatalogConfig config, MeterRegistry registry) {
+    public CatalogService(DataSource dataSource, RouterConfig config, MeterRegistry registry) {
         this.holder = new PriceCatalogHolder(new PriceCatalogLoader(dataSource));
-        this.config = config;
+        this.config = config.catalog();
         this.registry = registry;
     }
 

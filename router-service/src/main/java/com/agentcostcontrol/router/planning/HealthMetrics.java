@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.agentcostcontrol.router.config.RouterConfig;
 import com.agentcostcontrol.platform.error.ApiException;
 import com.agentcostcontrol.router.routing.Deployment;
 import com.agentcostcontrol.router.routing.health.DeploymentStatus;
@@ -27,7 +28,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Deployment health as Prometheus metrics, refreshed from Redis every
- * {@link PlanningConfig#metricsRefresh()}:
+ * {@link RouterConfig.Routing#metricsRefresh()}:
  * <ul>
  * <li>{@code acc_router_deployment_state{deployment, deployment_id, tenant}}: 0 healthy, 1 half-open,
  *     2 cooling down (deleted deployments drop out);</li>
@@ -41,15 +42,15 @@ public class HealthMetrics {
     private static final Logger LOG = Logger.getLogger(HealthMetrics.class);
 
     private final PlanningService planning;
-    private final PlanningConfig config;
+    private final RouterConfig.Routing config;
     private final MeterRegistry registry;
     private final Map<String, Long> cooldownsSeen = new HashMap<>();
     private MultiGauge state;
     private ScheduledExecutorService scheduler;
 
-    public HealthMetrics(PlanningService planning, PlanningConfig config, MeterRegistry registry) {
+    public HealthMetrics(PlanningService planning, RouterConfig config, MeterRegistry registry) {
         this.planning = planning;
-        this.config = config;
+        this.config = config.routing();
         this.registry = registry;
     }
 

@@ -24,6 +24,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.agentcostcontrol.router.config.RouterConfig;
 import com.agentcostcontrol.platform.error.ApiException;
 import com.agentcostcontrol.router.catalog.CatalogService;
 import com.agentcostcontrol.router.pricing.PriceCatalog;
@@ -49,7 +50,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * router-service's view of routing: the routing snapshot (loaded at start, on every
- * {@value #CHANNEL} message and every {@link PlanningConfig#refresh()}; the last good one kept on
+ * {@value #CHANNEL} message and every {@link RouterConfig.Routing#refresh()}; the last good one kept on
  * failure), dry-run planning with the same {@link RoutePlanner} the proxy runs, and reads of the
  * shared deployment health. Unlike the proxy, which plans from a cached health view, a dry run
  * reads the current health of the deployments involved first: it is not on a hot path.
@@ -68,7 +69,7 @@ public class PlanningService {
 
     private final RoutingSnapshotHolder holder;
     private final CatalogService catalog;
-    private final PlanningConfig config;
+    private final RouterConfig.Routing config;
     private final ReactiveRedisDataSource redis;
     private final DeploymentHealth health;
     private final PlannerSettings plannerSettings;
@@ -78,22 +79,22 @@ public class PlanningService {
     private ScheduledExecutorService scheduler;
     private int lastRejected = -1;
 
-    public PlanningService(DataSource dataSource, CatalogService catalog, PlanningConfig config,
+    public PlanningService(DataSource dataSource, CatalogService catalog, RouterConfig config,
             ReactiveRedisDataSource redis) {
         this.holder = new RoutingSnapshotHolder(new RoutingSnapshotLoader(dataSource));
         this.catalog = catalog;
-        this.config = config;
+        this.config = config.routing();
         this.redis = redis;
-        HealthSettings healthSettings = HealthSettings.defaults().withFailureWindow(config.failureWindow());
+        HealthSettings healthSettings = HealthSettings.defaults().withFailureWindow(this.config.failureWindow());
         this.health = new DeploymentHealth(new VertxRedisScriptExecutor(redis.getRedis().getDelegate()), healthSettings);
-        PlannerSettings.CooledDown cooledDown = PlannerSettings.CooledDown.parse(config.cooledDown())
+        PlannerSettings.CooledDown cooledDown = PlannerSettings.CooledDown.parse(this.config.cooledDown())
                 .orElseThrow(() -> new IllegalArgumentException("acc.router.routing.cooled-down must be demote or skip, got '"
-                        + config.cooledDown() + "'"));
-        this.plannerSettings = new PlannerSettings(config.maxAttempts(), cooledDown, config.rateLimitHeadroomRequests(),
+                        + this.config.cooledDown() + "'"));
+        this.plannerSettings = new PlannerSettings(this.config.maxAttempts(), cooledDown, this.config.rateLimitHeadroomRequests(),
                 0.3, Clock.systemUTC());
-        this.builtinProviders = builtinProviders(config.builtinProviders());
+        this.builtinProviders = builtinProviders(this.config.builtinProviders());
         this.builtins = BuiltinDeployments.fromCatalog(catalog::catalog, builtinProviders,
-                (int) Math.min(Integer.MAX_VALUE, config.builtinTimeout().toMillis()));
+                (int) Math.min(Integer.MAX_VALUE, this.config.builtinTimeout().toMillis()));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -175,7 +176,7 @@ public class PlanningService {
 
     /**
      * The current health of these deployments, or 503 when Redis does not answer within
-     * {@link PlanningConfig#redisTimeout()}.
+     * {@link RouterConfig.Routing#redisTimeout()}.
      */
     public Map<String, DeploymentStatus> statuses(Collection<String> deploymentIds) {
         return readStatuses(deploymentIds).orElseThrow(() -> new ApiException(503, "unavailable",

@@ -17,9 +17,16 @@ import java.util.Objects;
  * @param alertThresholds percentages of the limit (1..100) at which an alert fires once per period
  * @param zone            time zone the period is calendar-aligned in
  * @param createdAt       when the budget started counting (the start shown for {@code total} budgets)
+ * @param downgrade       what to do near the limit instead of refusing, or {@code null} (refuse / report only)
  */
 public record BudgetDefinition(String id, String tenantId, BudgetScope scope, BudgetPeriod period, long limitMicros,
-        BudgetMode mode, List<Integer> alertThresholds, ZoneId zone, Instant createdAt) {
+        BudgetMode mode, List<Integer> alertThresholds, ZoneId zone, Instant createdAt, DowngradePolicy downgrade) {
+
+    /** A budget without a downgrade policy. */
+    public BudgetDefinition(String id, String tenantId, BudgetScope scope, BudgetPeriod period, long limitMicros,
+            BudgetMode mode, List<Integer> alertThresholds, ZoneId zone, Instant createdAt) {
+        this(id, tenantId, scope, period, limitMicros, mode, alertThresholds, zone, createdAt, null);
+    }
 
     public BudgetDefinition {
         BudgetKeys.checkId("budget id", id);
@@ -36,6 +43,18 @@ public record BudgetDefinition(String id, String tenantId, BudgetScope scope, Bu
             }
         }
         createdAt = createdAt == null ? Instant.EPOCH : createdAt;
+    }
+
+    /**
+     * This budget as a hard one whose limit is its downgrade threshold (same id, so the same counters):
+     * what the asked-for model is tried against first. Itself when it has no policy.
+     */
+    public BudgetDefinition atDowngradeThreshold() {
+        if (downgrade == null) {
+            return this;
+        }
+        return new BudgetDefinition(id, tenantId, scope, period, downgrade.thresholdMicros(limitMicros), BudgetMode.HARD,
+                alertThresholds, zone, createdAt, downgrade);
     }
 
     public boolean hard() {

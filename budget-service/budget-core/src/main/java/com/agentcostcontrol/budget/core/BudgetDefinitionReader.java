@@ -19,7 +19,7 @@ import java.util.UUID;
 public final class BudgetDefinitionReader {
 
     private static final String COLUMNS = "id, tenant_id, scope_type, scope_id, scope_model, period, limit_micros, mode, "
-            + "alert_thresholds, timezone, created_at FROM budgets";
+            + "alert_thresholds, timezone, created_at, downgrade_model, downgrade_at_percent FROM budgets";
 
     private BudgetDefinitionReader() {
     }
@@ -65,7 +65,12 @@ public final class BudgetDefinitionReader {
                 mode,
                 thresholds(rs.getArray("alert_thresholds")),
                 ZoneId.of(rs.getString("timezone")),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                downgrade(rs.getString("downgrade_model"), rs.getInt("downgrade_at_percent")));
+    }
+
+    private static DowngradePolicy downgrade(String model, int atPercent) {
+        return model == null ? null : new DowngradePolicy(model, atPercent);
     }
 
     private static List<Integer> thresholds(Array array) throws SQLException {

@@ -69,6 +69,7 @@ public final class BudgetEngine {
     private static final LuaScript STATUS = LuaScript.load(BudgetEngine.class, "common", "status");
     private static final LuaScript REBUILD = LuaScript.load(BudgetEngine.class, "common", "rebuild");
     private static final LuaScript FORGET = LuaScript.load(BudgetEngine.class, "common", "forget");
+    private static final LuaScript CORRECT = LuaScript.load(BudgetEngine.class, "common", "correct");
 
     private final RedisScriptExecutor redis;
     private final Settings settings;
@@ -244,6 +245,37 @@ public final class BudgetEngine {
             args.add(expireAt(e.window()));
         }
         return run(REBUILD, keys, args).thenApply(reply -> usages(charges, reply));
+    }
+
+    /**
+     * Reconciliation: sets each counter's settled spend to the ledger's total, but only where it still
+     * equals the observed value (compare-and-set), so a settle that landed since the reconciler read
+     * the counter is never overwritten. Counters that no longer exist are left alone.
+     */
+    public CompletionStage<List<Correction.Result>> correct(String tenantId, List<Correction> corrections) {
+        BudgetKeys.checkId("tenant id", tenantId);
+        if (corrections.isEmpty()) {
+            return CompletableFuture.completedStage(List.of());
+        }
+        List<String> keys = new ArrayList<>(corrections.size());
+        List<String> args = new ArrayList<>(2 * corrections.size());
+        for (Correction c : corrections) {
+            checkTenant(tenantId, c.budget());
+            Money.checkAmount("observed spend", c.observedMicros());
+            Money.checkAmount("ledger total", c.ledgerMicros());
+            keys.add(new Reservation.Charge(c.budget(), c.window()).counterKey());
+            args.add(Long.toString(c.observedMicros()));
+            args.add(Long.toString(c.ledgerMicros()));
+        }
+        return run(CORRECT, keys, args).thenApply(reply -> {
+            List<Correction.Result> results = new ArrayList<>(corrections.size());
+            for (int i = 0; i < corrections.size(); i++) {
+                int at = 2 + 3 * i;
+                results.add(new Correction.Result(corrections.get(i), "1".equals(reply.get(at)),
+                        Long.parseLong(reply.get(at + 1)), Long.parseLong(reply.get(at + 2))));
+            }
+            return results;
+        });
     }
 
     /** Marks a tenant's counters complete (a tenant's first budget: there is nothing to rebuild). */

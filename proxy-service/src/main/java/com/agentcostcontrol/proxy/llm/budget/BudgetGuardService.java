@@ -32,6 +32,7 @@ import com.agentcostcontrol.router.pricing.CostEstimator;
 import com.agentcostcontrol.router.pricing.ModelPrice;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,18 +56,27 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
     private final Prices prices;
     private final boolean failOpen;
     private final Duration leaseTtl;
+    /** Budgets' downgrade policies; null (policies ignored) in a guard built by hand for a test. */
+    private final BudgetDowngrades downgrades;
 
     @Inject
-    public BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, ProxyConfig config) {
-        this(snapshot, redis, prices, config.budget().failOpen(), config.budget().leaseTtl());
+    public BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, ProxyConfig config,
+            BudgetDowngrades downgrades) {
+        this(snapshot, redis, prices, config.budget().failOpen(), config.budget().leaseTtl(), downgrades);
     }
 
     BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, boolean failOpen, Duration leaseTtl) {
+        this(snapshot, redis, prices, failOpen, leaseTtl, null);
+    }
+
+    private BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, boolean failOpen,
+            Duration leaseTtl, BudgetDowngrades downgrades) {
         this.snapshot = snapshot;
         this.engine = redis.engine();
         this.prices = prices;
         this.failOpen = failOpen;
         this.leaseTtl = leaseTtl;
+        this.downgrades = downgrades;
     }
 
     @Override
@@ -81,6 +91,14 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
             return Future.succeededFuture();
         }
         long amount = worstCaseMicros(call);
+        if (downgrades != null && BudgetDowngrades.anyPolicy(budgets)) {
+            return reserveOrDowngrade(call, tenant, amount, budgets);
+        }
+        return attempt(call, tenant, amount, budgets).transform(ar -> conclude(call, budgets, amount, ar, ""));
+    }
+
+    /** One all-or-nothing reservation of {@code amount} against {@code budgets}, completed on the call's context. */
+    private Future<ReserveOutcome> attempt(LlmCall call, String tenant, long amount, List<BudgetDefinition> budgets) {
         Context context = Vertx.currentContext();
         CompletionStage<ReserveOutcome> stage;
         try {
@@ -88,21 +106,74 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        Future<ReserveOutcome> outcome = context == null ? Future.fromCompletionStage(stage)
-                : Future.fromCompletionStage(stage, context);
-        return outcome.transform(ar -> {
-            if (ar.failed()) {
-                return unavailable(call, budgets, "the budget store (Redis) cannot be reached: " + ar.cause().getMessage());
+        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+    }
+
+    /** Admitted: keep the reservation for settle; refused: 429 naming the budget; unknown: the Redis policy. */
+    private Future<Void> conclude(LlmCall call, List<BudgetDefinition> budgets, long amount, AsyncResult<ReserveOutcome> ar,
+            String note) {
+        if (ar.failed()) {
+            return unavailable(call, budgets, "the budget store (Redis) cannot be reached: " + ar.cause().getMessage());
+        }
+        ReserveOutcome o = ar.result();
+        if (o instanceof ReserveOutcome.Admitted a) {
+            call.exchange.put(RESERVATION, a.reservation());
+            return Future.<Void>succeededFuture();
+        }
+        if (o instanceof ReserveOutcome.Refused r) {
+            return Future.<Void>failedFuture(refusal(r, amount, note));
+        }
+        return unavailable(call, budgets, "the budget counters are being rebuilt after a Redis restart");
+    }
+
+    /**
+     * Budgets with a downgrade policy (docs/BUDGETS.md §1a). The asked-for model is reserved first with each
+     * such budget as hard at its threshold. If the budget that refuses has a policy, the call is switched to its
+     * cheaper model, re-planned, and that model's worst case reserved at the real limits, all or nothing (the
+     * hard limit itself is only ever checked inside the reserve script, so concurrent calls never overshoot it).
+     * The call keeps the budgets matched for the model it asked for.
+     */
+    private Future<Void> reserveOrDowngrade(LlmCall call, String tenant, long amount, List<BudgetDefinition> budgets) {
+        return attempt(call, tenant, amount, BudgetDowngrades.atThresholds(budgets)).transform(ar -> {
+            if (ar.succeeded() && ar.result() instanceof ReserveOutcome.Refused r) {
+                BudgetDefinition refusing = BudgetDowngrades.byId(budgets, r.budgetId());
+                if (refusing.downgrade() == null) {
+                    // Refused at its real limit by a budget without a policy: it refuses as before.
+                    return conclude(call, budgets, amount, ar, "");
+                }
+                return downgrades.switchTo(call, refusing).compose(switched -> switched
+                        ? reserveDowngraded(call, tenant, amount, budgets)
+                        : asAsked(call, tenant, amount, budgets));
             }
-            ReserveOutcome o = ar.result();
-            if (o instanceof ReserveOutcome.Admitted a) {
-                call.exchange.put(RESERVATION, a.reservation());
-                return Future.<Void>succeededFuture();
+            if (ar.succeeded() && ar.result() instanceof ReserveOutcome.Unsynced) {
+                // Thresholds cannot be judged either: the budgets as they are (soft-only calls go on unreserved).
+                return asAsked(call, tenant, amount, budgets);
             }
-            if (o instanceof ReserveOutcome.Refused r) {
-                return Future.<Void>failedFuture(refusal(r, amount));
+            return conclude(call, budgets, amount, ar, "");
+        });
+    }
+
+    /** The asked-for model at the budgets' real limits (past a threshold, but no usable downgrade). */
+    private Future<Void> asAsked(LlmCall call, String tenant, long amount, List<BudgetDefinition> budgets) {
+        return attempt(call, tenant, amount, budgets).transform(ar -> conclude(call, budgets, amount, ar, ""));
+    }
+
+    private Future<Void> reserveDowngraded(LlmCall call, String tenant, long asked, List<BudgetDefinition> budgets) {
+        long cheaper = worstCaseMicros(call);
+        if (cheaper >= asked) {
+            // Not cheaper for this call (e.g. the asked-for model is unpriced or already cheap): serve it as asked.
+            return downgrades.revert(call).compose(v -> asAsked(call, tenant, asked, budgets));
+        }
+        String from = call.downgradedFrom;
+        String to = call.requestedModel;
+        return attempt(call, tenant, cheaper, budgets).transform(ar -> {
+            if (ar.succeeded() && ar.result() instanceof ReserveOutcome.Admitted) {
+                downgrades.count(call);
+                return conclude(call, budgets, cheaper, ar, "");
             }
-            return unavailable(call, budgets, "the budget counters are being rebuilt after a Redis restart");
+            String note = " Even served by " + to + " instead of " + from + " (downgrade policy of budget "
+                    + call.downgradeBudgetId + ") it does not fit.";
+            return downgrades.revert(call).transform(v -> conclude(call, budgets, cheaper, ar, note));
         });
     }
 
@@ -160,7 +231,7 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
                 "error", Map.of(RateLimitHeaders.RETRY_AFTER, "1")));
     }
 
-    private static Refusal refusal(ReserveOutcome.Refused r, long amount) {
+    private static Refusal refusal(ReserveOutcome.Refused r, long amount, String note) {
         BudgetDefinition b = r.refusing().budget();
         PeriodWindow w = r.refusing().window();
         Map<String, String> headers = new LinkedHashMap<>();
@@ -174,7 +245,7 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
         }
         String message = "budget " + b.id() + " (" + describe(b) + ") would be exceeded: remaining $"
                 + Money.formatUsd(Math.max(0, r.remainingMicros())) + "; this call may cost up to $"
-                + Money.formatUsd(amount) + ". Lower max_tokens, raise the limit, or wait: " + when;
+                + Money.formatUsd(amount) + ". Lower max_tokens, raise the limit, or wait: " + when + note;
         return new Refusal(429, "budget_exceeded", message, "refused", headers);
     }
 

@@ -47,6 +47,13 @@ public final class LlmCall {
 
     /** Whether {@code budget-reserve} passed (settle then releases or settles the reservation). */
     public boolean budgetReserved;
+    /**
+     * The model the client asked for when a budget's downgrade policy switched the call to a cheaper one
+     * ({@link #requestedModel} is then the downgrade model); null when the call was not downgraded.
+     */
+    public String downgradedFrom;
+    /** The budget whose downgrade policy switched the call (with {@link #downgradedFrom}). */
+    public String downgradeBudgetId;
 
     // --- routing and upstream
     public RoutePlan plan;

@@ -21,6 +21,8 @@ public class Responses {
     public static final String COST = "x-acc-cost-usd";
     public static final String FALLBACKS = "x-acc-fallbacks";
     public static final String ATTEMPTS = "x-acc-attempts";
+    /** The model the client asked for, on a call a budget's downgrade policy served with a cheaper one. */
+    public static final String DOWNGRADED_FROM = "x-acc-downgraded-from";
 
     /** Sets the routing headers on a response about to start (request id, provider, model, fallbacks). */
     public void routeHeaders(LlmCall call, HttpServerResponse response) {
@@ -30,6 +32,9 @@ public class Responses {
             response.putHeader(MODEL, call.served.model());
             response.putHeader(FALLBACKS, Integer.toString(call.fallbacks()));
             response.putHeader(ATTEMPTS, Integer.toString(call.attempts));
+        }
+        if (call.downgradedFrom != null) {
+            response.putHeader(DOWNGRADED_FROM, call.downgradedFrom);
         }
     }
 

@@ -26,7 +26,9 @@ public final class UsageEvent {
         f.put("key_id", call.key == null ? "" : call.key.keyId().toString());
         f.put("agent_id", call.agentId == null ? "" : call.agentId);
         f.put("endpoint", call.endpoint.eventName());
-        f.put("requested_model", call.requestedModel == null ? "" : call.requestedModel);
+        // A downgraded call still reports the model the client asked for; the switch is in downgraded_to.
+        String asked = call.downgradedFrom != null ? call.downgradedFrom : call.requestedModel;
+        f.put("requested_model", asked == null ? "" : asked);
         f.put("served_model", call.served == null ? "" : call.served.model());
         f.put("provider", call.served == null ? "" : call.served.provider());
         f.put("deployment", call.served == null ? "" : call.served.name());
@@ -50,6 +52,8 @@ public final class UsageEvent {
         f.put("cost_micros", call.costMicros < 0 ? "" : Long.toString(call.costMicros));
         f.put("latency_ms", Long.toString(call.elapsedMs()));
         f.put("ttft_ms", Long.toString(call.ttftMs()));
+        f.put("downgraded_to", call.downgradedFrom == null ? "" : call.requestedModel);
+        f.put("downgrade_budget_id", call.downgradeBudgetId == null ? "" : call.downgradeBudgetId);
         f.put("security_action", call.securityAction == null ? "" : call.securityAction);
         f.put("security_detectors", call.securityDetectors == null ? "" : call.securityDetectors);
         return f;
