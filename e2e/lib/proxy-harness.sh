@@ -70,7 +70,7 @@ build_if_stale() {
   if [ ! -f "$RUNNER" ] || [ -z "$MIGRATIONS_JAR" ] \
      || [ -n "$(find "$HARNESS_ROOT/proxy-service/src/main" "$HARNESS_ROOT/proxy-service/pom.xml" "$HARNESS_ROOT/migrations/src" \
           "$HARNESS_ROOT/platform/service-kit/src/main" "$HARNESS_ROOT/proxy-service/llm-translate/src/main" \
-          "$HARNESS_ROOT/router-service/pricing-core/src/main" -newer "$RUNNER" -print -quit 2>/dev/null)" ]; then
+          "$HARNESS_ROOT/router-service/pricing-core/src/main" "$HARNESS_ROOT/security-service/security-core/src/main" -newer "$RUNNER" -print -quit 2>/dev/null)" ]; then
     hlog "building proxy-service and migrations"
     (cd "$HARNESS_ROOT" && ./mvnw -B -q -pl migrations,proxy-service -am package -DskipTests)
     MIGRATIONS_JAR="$(ls "$HARNESS_ROOT"/migrations/target/acc-migrations-*.jar | head -n1)"

@@ -41,6 +41,11 @@ public final class LlmCall {
     public boolean clientWantsUsage;
     public MockDirectives mock = MockDirectives.NONE;
 
+    /** Security scan verdict: strongest action taken (flag, redact, block), null when nothing was found. */
+    public String securityAction;
+    /** Detectors that hit, with the direction, comma-separated (e.g. {@code prompt:aws-access-key}); never text. */
+    public String securityDetectors;
+
     /** Whether {@code budget-reserve} passed (settle then releases or settles the reservation). */
     public boolean budgetReserved;
     /**

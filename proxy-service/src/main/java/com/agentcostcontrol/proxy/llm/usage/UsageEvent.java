@@ -58,6 +58,8 @@ public final class UsageEvent {
         f.put("downgrade_budget_id", call.downgradeBudgetId == null ? "" : call.downgradeBudgetId);
         // Additive: the budgets the reservation charged, comma-separated; empty = no reservation made.
         f.put("budget_ids", call.budgetIds == null ? "" : String.join(",", call.budgetIds));
+        f.put("security_action", call.securityAction == null ? "" : call.securityAction);
+        f.put("security_detectors", call.securityDetectors == null ? "" : call.securityDetectors);
         return f;
     }
 }
