@@ -59,6 +59,8 @@ public class CallRateLimiter implements Hooks.RateLimiter {
     static final String PERMIT = "acc.ratelimit.permit";
     /** The permit of step 2 (tokens) while the call runs. */
     static final String TOKEN_PERMIT = "acc.ratelimit.token-permit";
+    /** The periodic timer that renews the concurrency leases of a long call. */
+    static final String RENEW_TIMER = "acc.ratelimit.renew-timer";
     /** Suffix of the token step's request id: each step is its own all-or-nothing acquire. */
     static final String TOKEN_ID_SUFFIX = ":t";
 
@@ -68,13 +70,15 @@ public class CallRateLimiter implements Hooks.RateLimiter {
     private final RateLimiter limiter;
     private final Prices prices;
     private final MeterRegistry metrics;
+    private final Vertx vertx;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicLong lastOutageLog = new AtomicLong();
 
-    public CallRateLimiter(BudgetRedis redis, Prices prices, MeterRegistry metrics) {
+    public CallRateLimiter(BudgetRedis redis, Prices prices, MeterRegistry metrics, Vertx vertx) {
         this.limiter = redis.rateLimiter();
         this.prices = prices;
         this.metrics = metrics;
+        this.vertx = vertx;
     }
 
     @Override
@@ -101,6 +105,11 @@ public class CallRateLimiter implements Hooks.RateLimiter {
 
     @Override
     public void record(LlmCall call) {
+        Long timer = call.exchange.get(RENEW_TIMER);
+        if (timer != null) {
+            call.exchange.remove(RENEW_TIMER);
+            vertx.cancelTimer(timer);
+        }
         RateLimitPermit permit = call.exchange.get(PERMIT);
         if (permit != null) {
             call.exchange.remove(PERMIT);
@@ -138,8 +147,35 @@ public class CallRateLimiter implements Hooks.RateLimiter {
             RateLimitDecision.Admitted a = (RateLimitDecision.Admitted) d;
             call.exchange.put(permitSlot, a.permit());
             a.headers().forEach(call.exchange.response()::putHeader);
+            renewWhileRunning(call, a.permit());
             return Future.<Void>succeededFuture();
         });
+    }
+
+    /**
+     * A call that outlives the lease ttl (a long stream) would lose its concurrency slot and let one call too
+     * many in: renew its leases every third of the ttl until {@link #record} ends them.
+     */
+    private void renewWhileRunning(LlmCall call, RateLimitPermit permit) {
+        if (permit.limits().stream().noneMatch(l -> l.kind() == RateLimit.Kind.CONCURRENCY)) {
+            return;
+        }
+        java.time.Duration ttl = limiter.settings().leaseTtl();
+        long every = Math.max(100, ttl.toMillis() / 3);
+        long timer = vertx.setPeriodic(every, id -> {
+            try {
+                limiter.renew(permit, ttl).whenComplete((alive, e) -> {
+                    if (e != null) {
+                        unavailable("renew").increment();
+                    } else if (!alive) {
+                        vertx.cancelTimer(id); // settled or expired meanwhile: never revived
+                    }
+                });
+            } catch (RuntimeException e) {
+                unavailable("renew").increment();
+            }
+        });
+        call.exchange.put(RENEW_TIMER, timer);
     }
 
     private void settle(LlmCall call, RateLimitPermit permit, long actualTokens) {

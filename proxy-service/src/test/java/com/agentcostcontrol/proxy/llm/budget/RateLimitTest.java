@@ -346,7 +346,7 @@ class RateLimitTest {
         }
         Redis dead = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + deadPort));
         try {
-            CallRateLimiter limiter = new CallRateLimiter(new BudgetRedis(dead, budgetConfig()), prices, metrics);
+            CallRateLimiter limiter = new CallRateLimiter(new BudgetRedis(dead, budgetConfig()), prices, metrics, vertx);
             LlmCall call = new LlmCall(Endpoint.CHAT_COMPLETIONS, null);
             call.key = new AuthenticatedKey(UUID.randomUUID(), UUID.randomUUID(), "ci", "acc_x", Set.of("llm"), List.of(),
                     1, 100, null, 1, new AuthenticatedKey.TenantLimits(1, 100, 1));
