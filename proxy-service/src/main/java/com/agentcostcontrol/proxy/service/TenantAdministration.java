@@ -1,6 +1,7 @@
 package com.agentcostcontrol.proxy.service;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,7 +90,7 @@ public class TenantAdministration {
     }
 
     /** Changes some of a key's rate limits (a null value removes that limit); effective everywhere within ~1 s. */
-    public VirtualKey patchKeyLimits(CallerIdentity caller, UUID keyId, java.util.Map<String, Integer> patch) {
+    public VirtualKey patchKeyLimits(CallerIdentity caller, UUID keyId, Map<String, Integer> patch) {
         VirtualKey key = keys.find(keyId).orElseThrow(() -> ApiException.notFound("key not found"));
         ManagementAccess.requireWritable(caller, key.tenantId, "key");
         RateLimitSettings next = new RateLimitSettings(key.rpmLimit, key.tpmLimit, key.maxConcurrent).with(patch);
