@@ -201,6 +201,16 @@ class RateLimitTest {
         HttpResponse<String> after = post(chatUri, k2, chat("rpm 5", 10), null).get(30, TimeUnit.SECONDS);
         assertEquals(200, after.statusCode(), after.body());
         assertEquals("10", header(after, "x-ratelimit-limit-requests"));
+        long left = Long.parseLong(header(after, "x-ratelimit-remaining-requests"));
+
+        // A stream carries the headers too (they go out with its first bytes).
+        HttpResponse<String> stream = post(chatUri, k1, "{\"model\":\"mock-small\",\"stream\":true,\"max_tokens\":10,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"stream\"}]}", null).get(30, TimeUnit.SECONDS);
+        assertEquals(200, stream.statusCode(), stream.body());
+        assertTrue(stream.body().contains("[DONE]"));
+        assertEquals("10", header(stream, "x-ratelimit-limit-requests"));
+        long leftAfterStream = Long.parseLong(header(stream, "x-ratelimit-remaining-requests"));
+        assertTrue(leftAfterStream < left + 1 && leftAfterStream >= 0, left + " then " + leftAfterStream);
     }
 
     @Test
