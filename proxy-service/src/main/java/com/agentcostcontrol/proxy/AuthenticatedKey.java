@@ -11,6 +11,8 @@ import java.util.UUID;
  * @param allowedModels models the key may call; empty means every model
  * @param rpmLimit      requests per minute, or {@code null} for no key-level limit
  * @param tpmLimit      tokens per minute, or {@code null} for no key-level limit
+ * @param maxConcurrent calls in flight at once with this key, or {@code null} for no key-level limit
+ * @param tenantLimits  the tenant's own limits (across all its keys)
  */
 public record AuthenticatedKey(
         UUID keyId,
@@ -21,14 +23,35 @@ public record AuthenticatedKey(
         List<String> allowedModels,
         Integer rpmLimit,
         Integer tpmLimit,
-        Instant expiresAt) {
+        Instant expiresAt,
+        Integer maxConcurrent,
+        TenantLimits tenantLimits) {
 
     public static final String SCOPE_LLM = "llm";
     public static final String SCOPE_MANAGE = "manage";
 
+    /**
+     * Rate limits of a whole tenant; each {@code null} means none at tenant level.
+     *
+     * @param rpmLimit      requests per minute
+     * @param tpmLimit      tokens per minute
+     * @param maxConcurrent calls in flight at once
+     */
+    public record TenantLimits(Integer rpmLimit, Integer tpmLimit, Integer maxConcurrent) {
+        public static final TenantLimits NONE = new TenantLimits(null, null, null);
+    }
+
     public AuthenticatedKey {
         scopes = Set.copyOf(scopes);
         allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
+        tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
+    }
+
+    /** A key without a concurrency limit whose tenant has no limits of its own. */
+    public AuthenticatedKey(UUID keyId, UUID tenantId, String keyName, String prefix, Set<String> scopes,
+            List<String> allowedModels, Integer rpmLimit, Integer tpmLimit, Instant expiresAt) {
+        this(keyId, tenantId, keyName, prefix, scopes, allowedModels, rpmLimit, tpmLimit, expiresAt, null,
+                TenantLimits.NONE);
     }
 
     public boolean hasScope(String scope) {

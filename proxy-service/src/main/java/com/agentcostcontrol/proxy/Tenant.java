@@ -27,6 +27,18 @@ public class Tenant extends PanacheEntityBase {
     @Column(nullable = false)
     public String status = ACTIVE;
 
+    /** Requests per minute across all the tenant's keys; null: no tenant-level limit. */
+    @Column(name = "rpm_limit")
+    public Integer rpmLimit;
+
+    /** Tokens per minute across all the tenant's keys; null: no tenant-level limit. */
+    @Column(name = "tpm_limit")
+    public Integer tpmLimit;
+
+    /** LLM calls in flight at once across all the tenant's keys; null: no tenant-level limit. */
+    @Column(name = "max_concurrent")
+    public Integer maxConcurrent;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

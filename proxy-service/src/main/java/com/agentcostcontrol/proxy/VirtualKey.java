@@ -49,6 +49,10 @@ public class VirtualKey extends PanacheEntityBase {
     @Column(name = "tpm_limit")
     public Integer tpmLimit;
 
+    /** LLM calls in flight at once with this key; null: no key-level limit. */
+    @Column(name = "max_concurrent")
+    public Integer maxConcurrent;
+
     @Column(name = "expires_at")
     public Instant expiresAt;
 

@@ -37,7 +37,7 @@ public class KeyLookupRepository {
 
     private static final String BY_HASH = """
             SELECT k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.allowed_models, k.rpm_limit, k.tpm_limit,
-                   k.expires_at, k.revoked_at, t.status
+                   k.expires_at, k.revoked_at, t.status, k.max_concurrent, t.rpm_limit, t.tpm_limit, t.max_concurrent
               FROM virtual_keys k JOIN tenants t ON t.id = k.tenant_id
              WHERE k.key_hash = ?""";
 
@@ -62,7 +62,9 @@ public class KeyLookupRepository {
                 AuthenticatedKey key = new AuthenticatedKey(
                         rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                         new HashSet<>(strings(rs.getArray(5))), strings(rs.getArray(6)),
-                        (Integer) rs.getObject(7), (Integer) rs.getObject(8), instant(rs.getTimestamp(9)));
+                        (Integer) rs.getObject(7), (Integer) rs.getObject(8), instant(rs.getTimestamp(9)),
+                        (Integer) rs.getObject(12), new AuthenticatedKey.TenantLimits((Integer) rs.getObject(13),
+                                (Integer) rs.getObject(14), (Integer) rs.getObject(15)));
                 return Optional.of(new StoredKey(key, instant(rs.getTimestamp(10)), rs.getString(11)));
             }
         } catch (SQLException e) {

@@ -57,4 +57,19 @@ public class TenantRepository {
         return Tenant.findByIdOptional(id);
     }
 
+    /** Replaces the tenant's rate limits (null: none); {@code updated_at} from the database clock, as above. */
+    @Transactional
+    public Optional<Tenant> setLimits(UUID id, Integer rpmLimit, Integer tpmLimit, Integer maxConcurrent) {
+        Tenant row = Tenant.findById(id);
+        if (row == null) {
+            return Optional.empty();
+        }
+        row.rpmLimit = rpmLimit;
+        row.tpmLimit = tpmLimit;
+        row.maxConcurrent = maxConcurrent;
+        em.flush();
+        em.createNativeQuery("UPDATE tenants SET updated_at = now() WHERE id = ?1").setParameter(1, id).executeUpdate();
+        em.clear();
+        return Tenant.findByIdOptional(id);
+    }
 }

@@ -53,4 +53,20 @@ public class VirtualKeyRepository {
                         "UPDATE virtual_keys SET revoked_at = now(), updated_at = now() WHERE id = ?1 AND revoked_at IS NULL")
                 .setParameter(1, keyId).executeUpdate() == 1;
     }
+
+    /** Replaces the key's rate limits (null: none); {@code updated_at} from the database clock for the cache poll. */
+    @Transactional
+    public Optional<VirtualKey> setLimits(UUID keyId, Integer rpmLimit, Integer tpmLimit, Integer maxConcurrent) {
+        VirtualKey row = VirtualKey.findById(keyId);
+        if (row == null) {
+            return Optional.empty();
+        }
+        row.rpmLimit = rpmLimit;
+        row.tpmLimit = tpmLimit;
+        row.maxConcurrent = maxConcurrent;
+        em.flush();
+        em.createNativeQuery("UPDATE virtual_keys SET updated_at = now() WHERE id = ?1").setParameter(1, keyId).executeUpdate();
+        em.clear();
+        return VirtualKey.findByIdOptional(keyId);
+    }
 }

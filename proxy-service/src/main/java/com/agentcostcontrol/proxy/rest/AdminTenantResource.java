@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -82,6 +83,26 @@ public class AdminTenantResource {
     @Operation(summary = "Reactivate a suspended tenant (operator)")
     public TenantView reactivate(@PathParam("id") String id) {
         return TenantView.of(administration.setStatus(ManagementAccess.caller(identity), tenantId(id), Tenant.ACTIVE));
+    }
+
+    @GET
+    @Path("/{id}/limits")
+    @Operation(summary = "Read the tenant's own rate limits (across all its keys)")
+    public ManagementViews.LimitsView limits(@PathParam("id") String id) {
+        return ManagementViews.LimitsView.of(administration.tenantLimits(ManagementAccess.caller(identity), tenantId(id)));
+    }
+
+    @PUT
+    @Path("/{id}/limits")
+    @Operation(summary = "Replace the tenant's rate limits (operator): rpmLimit, tpmLimit, maxConcurrent; "
+            + "a field left out or null means no limit of that kind. Effective within about a second.")
+    public ManagementViews.LimitsView setLimits(@PathParam("id") String id, String body) {
+        CallerIdentity caller = ManagementAccess.caller(identity);
+        UUID tenantId = tenantId(id);
+        ManagementAccess.requireVisible(caller, tenantId, "tenant");
+        ManagementAccess.requireOperator(caller);
+        Tenant t = administration.setTenantLimits(caller, tenantId, ManagementBodies.tenantLimits(body));
+        return new ManagementViews.LimitsView(t.rpmLimit, t.tpmLimit, t.maxConcurrent);
     }
 
     @POST

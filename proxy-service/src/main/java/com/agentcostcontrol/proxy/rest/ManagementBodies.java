@@ -6,13 +6,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.agentcostcontrol.platform.error.ApiException;
 import com.agentcostcontrol.proxy.service.NewKeySpec;
+import com.agentcostcontrol.proxy.service.RateLimitSettings;
 import com.agentcostcontrol.proxy.service.TenantAdministration;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -31,7 +34,8 @@ final class ManagementBodies {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> TENANT_FIELDS = Set.of("name");
-    private static final List<String> KEY_FIELDS = List.of("name", "models", "rpmLimit", "tpmLimit", "expiresAt", "scopes");
+    private static final List<String> KEY_FIELDS = List.of("name", "models", "rpmLimit", "tpmLimit", "expiresAt", "scopes",
+            "maxConcurrent");
 
     private ManagementBodies() {
     }
@@ -49,7 +53,40 @@ final class ManagementBodies {
         Integer tpm = positiveInt(root.get("tpmLimit"), "tpmLimit");
         Instant expiresAt = expiresAt(root.get("expiresAt"), clock);
         Set<String> scopes = scopes(root.get("scopes"));
-        return new NewKeySpec(name, models, rpm, tpm, expiresAt, scopes);
+        Integer concurrent = positiveInt(root.get("maxConcurrent"), "maxConcurrent");
+        return new NewKeySpec(name, models, rpm, tpm, expiresAt, scopes, concurrent);
+    }
+
+    /**
+     * {@code PUT /admin/v1/tenants/{id}/limits}: the whole set of a tenant's limits; a field left out or
+     * null means no limit of that kind.
+     */
+    static RateLimitSettings tenantLimits(String body) {
+        return RateLimitSettings.NONE.with(limitsPatch(body));
+    }
+
+    /**
+     * {@code PATCH /admin/v1/keys/{id}}: the limits named in the body change (null removes one), the
+     * others stay. At least one field is required.
+     */
+    static Map<String, Integer> keyLimitsPatch(String body) {
+        Map<String, Integer> patch = limitsPatch(body);
+        if (patch.isEmpty()) {
+            throw ApiException.badRequest(null, "Name at least one of " + String.join(", ", RateLimitSettings.FIELDS)
+                    + " (a number sets the limit, null removes it).");
+        }
+        return patch;
+    }
+
+    private static Map<String, Integer> limitsPatch(String body) {
+        JsonNode root = object(body, Set.copyOf(RateLimitSettings.FIELDS));
+        Map<String, Integer> patch = new HashMap<>();
+        for (String field : RateLimitSettings.FIELDS) {
+            if (root.has(field)) {
+                patch.put(field, positiveInt(root.get(field), field));
+            }
+        }
+        return patch;
     }
 
     private static JsonNode object(String body, Set<String> allowed) {

@@ -1,6 +1,7 @@
 package com.agentcostcontrol.proxy.service;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,6 +68,40 @@ public class TenantAdministration {
         return tenant;
     }
 
+    /** The tenant's own rate limits (across all its keys), for anyone who may read the tenant. */
+    public RateLimitSettings tenantLimits(CallerIdentity caller, UUID tenantId) {
+        Tenant t = getTenant(caller, tenantId);
+        return new RateLimitSettings(t.rpmLimit, t.tpmLimit, t.maxConcurrent);
+    }
+
+    /**
+     * Replaces the tenant's rate limits (operator only: they are the operator's quota on the tenant). Every
+     * instance's hot path uses them within about a second (cache eviction by pub/sub, plus the poll).
+     */
+    public Tenant setTenantLimits(CallerIdentity caller, UUID tenantId, RateLimitSettings limits) {
+        ManagementAccess.requireVisible(caller, tenantId, "tenant");
+        ManagementAccess.requireOperator(caller);
+        Tenant tenant = tenants.setLimits(tenantId, limits.rpmLimit(), limits.tpmLimit(), limits.maxConcurrent())
+                .orElseThrow(() -> ApiException.notFound("tenant not found"));
+        invalidation.tenantChanged(tenantId);
+        LOG.infof("tenant %s rate limits set to rpm=%s tpm=%s concurrent=%s (by %s)", tenantId, limits.rpmLimit(),
+                limits.tpmLimit(), limits.maxConcurrent(), caller.subject());
+        return tenant;
+    }
+
+    /** Changes some of a key's rate limits (a null value removes that limit); effective everywhere within ~1 s. */
+    public VirtualKey patchKeyLimits(CallerIdentity caller, UUID keyId, Map<String, Integer> patch) {
+        VirtualKey key = keys.find(keyId).orElseThrow(() -> ApiException.notFound("key not found"));
+        ManagementAccess.requireWritable(caller, key.tenantId, "key");
+        RateLimitSettings next = new RateLimitSettings(key.rpmLimit, key.tpmLimit, key.maxConcurrent).with(patch);
+        VirtualKey changed = keys.setLimits(keyId, next.rpmLimit(), next.tpmLimit(), next.maxConcurrent())
+                .orElseThrow(() -> ApiException.notFound("key not found"));
+        invalidation.keyChanged(keyId);
+        LOG.infof("key %s (%s) rate limits set to rpm=%s tpm=%s concurrent=%s (by %s)", keyId, key.prefix,
+                next.rpmLimit(), next.tpmLimit(), next.maxConcurrent(), caller.subject());
+        return changed;
+    }
+
     public List<VirtualKey> listKeys(CallerIdentity caller, UUID tenantId) {
         getTenant(caller, tenantId);
         return keys.listByTenant(tenantId);
@@ -87,6 +122,7 @@ public class TenantAdministration {
         key.rpmLimit = spec.rpmLimit();
         key.tpmLimit = spec.tpmLimit();
         key.expiresAt = spec.expiresAt();
+        key.maxConcurrent = spec.maxConcurrent();
         keys.insert(key);
         LOG.infof("key %s (%s) issued for tenant %s by %s", key.id, key.prefix, tenantId, caller.subject());
         return new IssuedKey(key, plain);

@@ -83,6 +83,9 @@ class CrossTenantIsolationTest {
             out.add(Arguments.of(actor, "GET", "/admin/v1/tenants/{B}/keys", null, 404));
             out.add(Arguments.of(actor, "POST", "/admin/v1/tenants/{B}/keys", "{\"name\":\"intruder\",\"scopes\":[\"manage\"]}", 404));
             out.add(Arguments.of(actor, "DELETE", "/admin/v1/keys/{BKEY}", null, 404));
+            out.add(Arguments.of(actor, "PATCH", "/admin/v1/keys/{BKEY}", "{\"maxConcurrent\":99}", 404));
+            out.add(Arguments.of(actor, "GET", "/admin/v1/tenants/{B}/limits", null, 404));
+            out.add(Arguments.of(actor, "PUT", "/admin/v1/tenants/{B}/limits", "{\"rpmLimit\":1}", 404));
             out.add(Arguments.of(actor, "DELETE", "/v1/keys/{BKEY}", null, 404));
             // Operator-only: refused whatever the target.
             out.add(Arguments.of(actor, "GET", "/admin/v1/tenants", null, 403));

@@ -225,7 +225,8 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
         return CostEstimator.worstCase(price.get(), input, maxOutput(call.body)).totalMicros();
     }
 
-    private static Integer maxOutput(JsonNode body) {
+    /** The request's own output limit ({@code max_completion_tokens}, {@code max_tokens}, {@code max_output_tokens}). */
+    static Integer maxOutput(JsonNode body) {
         if (body == null) {
             return null;
         }

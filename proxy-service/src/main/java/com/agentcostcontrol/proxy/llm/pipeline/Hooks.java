@@ -14,15 +14,24 @@ public final class Hooks {
     }
 
     /**
-     * Filter {@code admission}: request/token rate limits per key and tenant (RPM/TPM from
-     * {@link com.agentcostcontrol.proxy.AuthenticatedKey#rpmLimit()} / {@code tpmLimit()}), with
-     * Redis scripts. Refuse with a 429 {@link com.agentcostcontrol.proxy.llm.Refusal} carrying
-     * {@code Retry-After}. The rate-limit issue implements it.
+     * Filters {@code admission} and {@code token-admission}: rate limits per key and tenant (limits from
+     * {@link com.agentcostcontrol.proxy.AuthenticatedKey}), with Redis scripts. Refuse with a 429
+     * {@link com.agentcostcontrol.proxy.llm.Refusal} carrying {@code Retry-After}. Implemented by
+     * {@code llm.budget.CallRateLimiter}.
      */
     public interface RateLimiter {
+        /** Before the body is read: requests per minute and concurrency. */
         Future<Void> admit(LlmCall call);
 
-        /** After the call, with its real tokens (for TPM accounting). */
+        /** After the body is read: the call's worst-case tokens, reserved up front. */
+        default Future<Void> reserveTokens(LlmCall call) {
+            return Future.succeededFuture();
+        }
+
+        /**
+         * In {@code settle}, exactly once per call, whatever its outcome: settle the token reservation to the
+         * real tokens and end the concurrency leases.
+         */
         default void record(LlmCall call) {
         }
     }

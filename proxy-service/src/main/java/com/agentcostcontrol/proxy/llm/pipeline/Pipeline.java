@@ -18,6 +18,7 @@ import com.agentcostcontrol.proxy.llm.pipeline.filters.ReadBodyFilter;
 import com.agentcostcontrol.proxy.llm.pipeline.filters.RelayFilter;
 import com.agentcostcontrol.proxy.llm.pipeline.filters.RouteFilter;
 import com.agentcostcontrol.proxy.llm.pipeline.filters.SettleFilter;
+import com.agentcostcontrol.proxy.llm.pipeline.filters.TokenAdmissionFilter;
 import com.agentcostcontrol.proxy.llm.pipeline.filters.UpstreamFilter;
 
 import io.vertx.core.Future;
@@ -29,20 +30,23 @@ import io.vertx.core.Promise;
  * <pre>
  *  #  filter           body?  on fault      role
  *  1  authenticate     no     fail-closed   virtual key → tenant and key (401/402), scope llm (403)
- *  2  admission        no     fail-open     rate limits ({@link Hooks.RateLimiter}; tenant status is in 1)
+ *  2  admission        no     fail-open     key + tenant requests/min and concurrency ({@link Hooks.RateLimiter#admit};
+ *                                           429 naming the limit; tenant status is in 1)
  *  3  read-body        —      fail-closed   read + parse the JSON body (413/400), model, stream, agent
  *  4  model-access     yes    fail-closed   the key's model allow-list (403 naming the model)
- *  5  pre-call-scan    yes    fail-closed   {@link Hooks.PreCallScanner} (400 naming the detector)
- *  6  route            yes    fail-closed   route plan: rules, strategy, fallbacks, filters, health
+ *  5  token-admission  yes    fail-open     key + tenant tokens/min: worst-case tokens reserved up front
+ *                                           ({@link Hooks.RateLimiter#reserveTokens}; settled to actual in settle)
+ *  6  pre-call-scan    yes    fail-closed   {@link Hooks.PreCallScanner} (400 naming the detector)
+ *  7  route            yes    fail-closed   route plan: rules, strategy, fallbacks, filters, health
  *                                           (routing-core, in process; 404 when nothing serves the model)
- *  7  budget-reserve   yes    fail-closed   {@link Hooks.BudgetGuard#reserve} of the plan's priciest
+ *  8  budget-reserve   yes    fail-closed   {@link Hooks.BudgetGuard#reserve} of the plan's priciest
  *                                           attempt (429 naming the budget)
- *  8  upstream         yes    fail-closed   the plan's attempts in order; falls back on 429/408/5xx/529,
+ *  9  upstream         yes    fail-closed   the plan's attempts in order; falls back on 429/408/5xx/529,
  *                                           timeout, connection, credential and context-window errors
  *                                           before the first byte reached the client (502/503/504)
- *  9  post-call-scan   yes    fail-closed   {@link Hooks.PostCallScanner} on non-streaming answers
- * 10  relay            yes    fail-closed   answer or SSE relay (translated, usage counted, headers)
- * 11  settle           —      fail-open     always runs once: budget settle, usage event, metrics
+ * 10  post-call-scan   yes    fail-closed   {@link Hooks.PostCallScanner} on non-streaming answers
+ * 11  relay            yes    fail-closed   answer or SSE relay (translated, usage counted, headers)
+ * 12  settle           —      fail-open     always runs once: budget settle, usage event, metrics
  * </pre>
  *
  * Fail-closed: a fault (not a refusal) of the filter ends the call with 503 and the filter's name;
@@ -60,11 +64,11 @@ public class Pipeline {
     private final Responses responses;
 
     public Pipeline(AuthenticateFilter authenticate, AdmissionFilter admission, ReadBodyFilter readBody,
-            ModelAccessFilter modelAccess, PreCallScanFilter preCallScan, BudgetReserveFilter budgetReserve,
-            RouteFilter route, UpstreamFilter upstream, PostCallScanFilter postCallScan, RelayFilter relay,
-            SettleFilter settle, Responses responses) {
-        this.filters = List.of(authenticate, admission, readBody, modelAccess, preCallScan, route, budgetReserve,
-                upstream, postCallScan, relay);
+            ModelAccessFilter modelAccess, TokenAdmissionFilter tokenAdmission, PreCallScanFilter preCallScan,
+            RouteFilter route, BudgetReserveFilter budgetReserve, UpstreamFilter upstream, PostCallScanFilter postCallScan,
+            RelayFilter relay, SettleFilter settle, Responses responses) {
+        this.filters = List.of(authenticate, admission, readBody, modelAccess, tokenAdmission, preCallScan, route,
+                budgetReserve, upstream, postCallScan, relay);
         this.settle = settle;
         this.responses = responses;
         boolean bodyRead = false;

@@ -9,10 +9,10 @@ import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import io.vertx.core.Future;
 
 /**
- * Filter 2, {@code admission}: request rate limits through the {@link Hooks.RateLimiter} extension
- * point (pass-through until the rate-limit issue provides one). The tenant-status part (402) is
- * decided by {@code authenticate} from the cached key. Fail-open: a rate limiter outage must not
- * stop every call.
+ * Filter 2, {@code admission}: requests per minute and concurrency of the key and its tenant through
+ * {@link Hooks.RateLimiter#admit}, before the body is read (tokens follow in {@code token-admission}).
+ * The tenant-status part (402) is decided by {@code authenticate} from the cached key. Fail-open: a rate
+ * limiter outage must not stop every call.
  */
 @ApplicationScoped
 public class AdmissionFilter implements CallFilter {

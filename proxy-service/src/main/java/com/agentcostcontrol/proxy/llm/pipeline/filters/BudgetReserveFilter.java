@@ -9,7 +9,7 @@ import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import io.vertx.core.Future;
 
 /**
- * Filter 7, {@code budget-reserve}: reserves the worst-case cost (the route plan's priciest attempt) through
+ * Filter 8, {@code budget-reserve}: reserves the worst-case cost (the route plan's priciest attempt) through
  * {@link Hooks.BudgetGuard#reserve} (pass-through until the budget issue provides one; settled in
  * {@code settle}). Fail-closed: an unreachable budget store must not let spend run past a limit.
  */

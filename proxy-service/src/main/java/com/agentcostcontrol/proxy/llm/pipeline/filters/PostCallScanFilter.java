@@ -9,7 +9,7 @@ import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import io.vertx.core.Future;
 
 /**
- * Filter 9, {@code post-call-scan}: scans a non-streaming answer through
+ * Filter 10, {@code post-call-scan}: scans a non-streaming answer through
  * {@link Hooks.PostCallScanner} before it is relayed (pass-through until the security issue
  * provides one). Streams are not buffered for it. Fail-closed.
  */

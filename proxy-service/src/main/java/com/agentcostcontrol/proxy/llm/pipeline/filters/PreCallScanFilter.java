@@ -9,7 +9,7 @@ import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import io.vertx.core.Future;
 
 /**
- * Filter 5, {@code pre-call-scan}: the prompt scan through {@link Hooks.PreCallScanner}
+ * Filter 6, {@code pre-call-scan}: the prompt scan through {@link Hooks.PreCallScanner}
  * (pass-through until the security issue provides one). Fail-closed: a scanner fault must not let
  * an unscanned prompt through.
  */

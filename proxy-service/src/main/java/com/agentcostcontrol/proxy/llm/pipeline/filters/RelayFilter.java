@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 
 /**
- * Filter 10, {@code relay}: answers the client. A non-streaming answer is translated to the
+ * Filter 11, {@code relay}: answers the client. A non-streaming answer is translated to the
  * client's format if needed, its usage read and priced, and sent whole with {@code x-acc-cost-usd};
  * a stream goes through {@link SseRelay} event by event. Fail-closed (502 when the upstream body is
  * not JSON and nothing was sent yet).

@@ -21,7 +21,7 @@ import com.agentcostcontrol.router.routing.WireFormat;
 import io.vertx.core.Future;
 
 /**
- * Filter 6, {@code route}: the call's route plan (routing-core {@code RoutePlanner}, in process:
+ * Filter 7, {@code route}: the call's route plan (routing-core {@code RoutePlanner}, in process:
  * rules, the route's strategy, fallback models, capability / context / cost filters, deployment
  * health), and the worst case {@code budget-reserve} holds — the plan's priciest attempt, since any
  * attempt may end up serving the call. An empty plan is a 404 {@code model_not_found} naming the

@@ -20,9 +20,10 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 
 /**
- * Filter 11, {@code settle}: runs exactly once for every call, whatever its outcome (answer,
+ * Filter 12, {@code settle}: runs exactly once for every call, whatever its outcome (answer,
  * refusal, upstream error, stream error, client disconnect): prices the tokens, settles the budget
- * reservation ({@link Hooks.BudgetGuard#settle}), records tokens for rate limits, appends the usage
+ * reservation ({@link Hooks.BudgetGuard#settle}), settles the rate limits ({@link Hooks.RateLimiter#record}:
+ * tokens to the actual count, concurrency leases released), appends the usage
  * event and updates metrics. Fail-open: the client's answer is already out; every step is guarded.
  */
 @ApplicationScoped

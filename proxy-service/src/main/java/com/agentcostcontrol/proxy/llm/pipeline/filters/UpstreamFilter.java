@@ -52,7 +52,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Filter 8, {@code upstream}: executes the route plan's attempts in order (docs/ROUTING.md section 7.4).
+ * Filter 9, {@code upstream}: executes the route plan's attempts in order (docs/ROUTING.md section 7.4).
  * For each attempt: {@link AttemptRecorder#mayCall} (a half-open deployment whose probe slot another
  * caller holds is skipped), then the call to the attempt's deployment in its wire format (translated
  * from the client's with llm-translate when they differ). An answer — a complete non-streamed body,
