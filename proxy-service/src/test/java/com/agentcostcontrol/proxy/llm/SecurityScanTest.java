@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.agentcostcontrol.proxy.llm.routing.RoutingTable;
+import com.agentcostcontrol.proxy.llm.routing.ProxyRouting;
 import com.agentcostcontrol.proxy.llm.security.SecurityPolicies;
 import com.agentcostcontrol.security.core.Policy;
 import com.agentcostcontrol.testing.AccTestEnvironment;
@@ -58,7 +58,7 @@ class SecurityScanTest {
     @Inject
     RedisDataSource redis;
     @Inject
-    RoutingTable routing;
+    ProxyRouting routing;
     @Inject
     SecurityPolicies policies;
 
