@@ -227,6 +227,39 @@ class StreamRobustnessTest {
     }
 
     @Test
+    void clientDisconnectBeforeTheProviderAnswersAbortsTheUpstreamRequest() throws Exception {
+        AtomicLong upstreamClosedAt = new AtomicLong();
+        try (RawUpstream upstream = new RawUpstream((line, out, socket) -> {
+            // A provider still "thinking": it answers nothing and only notices when the proxy gives up on it.
+            socket.setSoTimeout(10_000);
+            try {
+                if (socket.getInputStream().read() < 0) {
+                    upstreamClosedAt.set(System.nanoTime());
+                }
+            } catch (java.io.IOException e) {
+                upstreamClosedAt.set(System.nanoTime()); // reset by the proxy
+            }
+        })) {
+            route("rb-thinking", upstream.port());
+            String body = "{\"model\":\"rb-thinking\",\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}";
+            long closedAt;
+            try (Socket s = new Socket("localhost", port)) {
+                s.getOutputStream().write(request(key.key(), body));
+                s.getOutputStream().flush();
+                Thread.sleep(500); // the proxy has sent the call upstream and waits for its answer
+                closedAt = System.nanoTime();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            while (upstreamClosedAt.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(upstreamClosedAt.get() != 0, "the upstream request was not aborted (the deployment timeout is 5 s)");
+            long ms = (upstreamClosedAt.get() - closedAt) / 1_000_000;
+            assertTrue(ms < 2000, "upstream aborted " + ms + " ms after the client left");
+        }
+    }
+
+    @Test
     void aRefusalBeforeTheBodyWasReadKeepsTheConnectionUsable() throws Exception {
         String big = "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(20_000) + "\"}]}";
         String ok = "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -64,6 +64,7 @@ public class AnthropicFamilyAdapter implements ProviderAdapter {
         if (beta != null) {
             headers.put("anthropic-beta", beta);
         }
-        return http.post(url, headers, Json.buffer(request.body()), request.stream(), d.timeoutMs());
+        return http.post(url, headers, Json.buffer(request.body()), request.stream(), d.timeoutMs(),
+                request.onCancellable());
     }
 }

@@ -70,7 +70,8 @@ public class OpenAiFamilyAdapter implements ProviderAdapter {
                 headers.put("Authorization", "Bearer " + d.apiKey());
             }
         }
-        return http.post(url, headers, Json.buffer(request.body()), request.stream(), d.timeoutMs());
+        return http.post(url, headers, Json.buffer(request.body()), request.stream(), d.timeoutMs(),
+                request.onCancellable());
     }
 
     String azureUrl(UpstreamTarget d, String path) {

@@ -1,6 +1,7 @@
 package com.agentcostcontrol.proxy.llm.provider;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +50,7 @@ public class UpstreamHttp {
      * @param idleTimeoutMs longest wait for the status and between two body chunks
      */
     public Future<UpstreamResponse> post(String url, Map<String, String> headers, Buffer body, boolean stream,
-            int idleTimeoutMs) {
+            int idleTimeoutMs, Consumer<Runnable> onCancellable) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(url)
@@ -58,10 +59,15 @@ public class UpstreamHttp {
         options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         options.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
         headers.forEach(options::putHeader);
-        return client.request(options).compose(request -> request.send(body).map(response -> {
-            response.pause();
-            return new UpstreamResponse(response.statusCode(), response.headers(), response, () -> request.reset());
-        }));
+        return client.request(options).compose(request -> {
+            onCancellable.accept(() -> request.reset());
+            // Pause in the same callback that delivers the response: one event-loop hop later a small body
+            // may already have ended, and a handler set then would never fire.
+            return request.send(body).map(response -> {
+                response.pause();
+                return new UpstreamResponse(response.statusCode(), response.headers(), response, () -> request.reset());
+            });
+        });
     }
 
     @PreDestroy

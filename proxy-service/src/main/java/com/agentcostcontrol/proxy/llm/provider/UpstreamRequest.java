@@ -1,5 +1,7 @@
 package com.agentcostcontrol.proxy.llm.provider;
 
+import java.util.function.Consumer;
+
 import java.util.Map;
 
 import com.agentcostcontrol.proxy.llm.ApiFormat;
@@ -14,6 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param headers client headers that are safe and meaningful to forward (anthropic-version,
  *                anthropic-beta); never the client's credential
  * @param mock    directives for the built-in mock provider (ignored by real providers)
+ * @param onCancellable receives, as soon as the HTTP request exists (before any answer), the action that
+ *                aborts it: a client that hangs up while the provider is still thinking stops the
+ *                provider (and frees the call's concurrency slot) instead of waiting for its answer
  */
 public record UpstreamRequest(
         UpstreamTarget target,
@@ -22,5 +27,6 @@ public record UpstreamRequest(
         ObjectNode body,
         boolean stream,
         Map<String, String> headers,
-        MockDirectives mock) {
+        MockDirectives mock,
+        Consumer<Runnable> onCancellable) {
 }

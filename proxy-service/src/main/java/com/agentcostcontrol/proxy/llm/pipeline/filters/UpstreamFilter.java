@@ -239,7 +239,12 @@ public class UpstreamFilter implements CallFilter {
         call.served = target;
         call.upstreamFormat = upstreamFormat;
         UpstreamRequest request = new UpstreamRequest(target, op, upstreamFormat, body, call.stream, forwardHeaders(call),
-                call.mock);
+                call.mock, cancel -> {
+                    call.cancelUpstream = cancel;
+                    if (CLIENT_GONE.equals(call.status)) {
+                        cancel.run(); // the client left while the connection was being set up
+                    }
+                });
         long sentAt = System.nanoTime();
         Future<UpstreamResponse> sent;
         try {
@@ -248,6 +253,12 @@ public class UpstreamFilter implements CallFilter {
             sent = Future.failedFuture(e);
         }
         sent.onComplete(ar -> {
+            if (ar.failed() && CLIENT_GONE.equals(call.status)) {
+                // Aborted because the client hung up: not the deployment's failure.
+                routing.recorder().abandoned(a);
+                run.done.fail(clientGone());
+                return;
+            }
             if (ar.failed()) {
                 FailureKind kind = kindOf(ar.cause());
                 LOG.debugf("%s: deployment %s: %s (%s)", call.requestId, target.name(), kind.wireName(), ar.cause().toString());
