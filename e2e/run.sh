@@ -34,10 +34,16 @@ KEY="$(new_key "$TENANT" '{"name":"e2e"}')"
 LIMITED_KEY="$(new_key "$TENANT" '{"name":"e2e-limited","models":["mock-small"]}')"
 add_deployment replay-openai openai gpt-4o-mini "$STUB_URL/openai/v1" sk-stub-openai
 add_deployment replay-anthropic anthropic claude-sonnet-4-5 "$STUB_URL/anthropic" sk-stub-anthropic
+add_deployment replay-broken openai gpt-4o-mini "$STUB_URL/broken/v1" sk-stub-broken
+add_deployment replay-limited openai gpt-4o-mini "$STUB_URL/limited/v1" sk-stub-limited
 add_route gpt-4o-mini replay-openai
 add_route claude-sonnet-4-5 replay-anthropic
-routing_changed "$KEY" claude-sonnet-4-5
+# Fallback chains for gateway.test.mjs: a deployment that answers 500, one that answers 429 + Retry-After.
+add_route flaky-gpt replay-broken replay-openai
+add_route limited-gpt replay-limited replay-openai
+routing_changed "$KEY" limited-gpt
+RPM_KEY="$(new_key "$TENANT" '{"name":"e2e-rpm","rpmLimit":2}')"
 
 cd "$E2E"
-ACC_URL="$ACC_URL" ACC_E2E_KEY="$KEY" ACC_E2E_LIMITED_KEY="$LIMITED_KEY" ACC_E2E_STUB_URL="$STUB_URL" \
+ACC_URL="$ACC_URL" ACC_E2E_KEY="$KEY" ACC_E2E_LIMITED_KEY="$LIMITED_KEY" ACC_E2E_RPM_KEY="$RPM_KEY" ACC_E2E_STUB_URL="$STUB_URL" \
   node --test --test-concurrency=1 tests/

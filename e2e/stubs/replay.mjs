@@ -111,6 +111,14 @@ const server = http.createServer((req, res) => {
     let body = {};
     try { body = raw ? JSON.parse(raw) : {}; } catch { return json(res, 400, { error: { message: 'bad json' } }); }
     if (req.url === '/openai/v1/chat/completions') return openAiChat(req, res, body);
+    // Failing "providers" for the fallback tests: a broken one and a rate-limited one.
+    if (req.url === '/broken/v1/chat/completions') {
+      return json(res, 500, { error: { message: 'internal error (replayed)', type: 'server_error' } });
+    }
+    if (req.url === '/limited/v1/chat/completions') {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '30' });
+      return res.end(JSON.stringify({ error: { message: 'Rate limit reached (replayed)', type: 'requests', code: 'rate_limit_exceeded' } }));
+    }
     if (req.url === '/openai/v1/embeddings') return openAiEmbeddings(req, res, body);
     if (req.url === '/anthropic/v1/messages') return anthropicMessages(req, res, body);
     if (req.url === '/anthropic/v1/messages/count_tokens') return json(res, 200, { input_tokens: 17 });

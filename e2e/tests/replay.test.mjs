@@ -94,8 +94,10 @@ test('each stub saw only its deployment credential and never the tenant key', as
   for (const r of received) {
     const headers = JSON.stringify(r.headers);
     assert.ok(!headers.includes(tenantKey) && !r.body.includes(tenantKey), `tenant key leaked to ${r.path}`);
-    if (r.path.startsWith('/openai/')) {
-      assert.equal(r.headers.authorization, 'Bearer sk-stub-openai');
+    const openAiFamily = { '/openai/': 'sk-stub-openai', '/broken/': 'sk-stub-broken', '/limited/': 'sk-stub-limited' };
+    const prefix = Object.keys(openAiFamily).find((p) => r.path.startsWith(p));
+    if (prefix) {
+      assert.equal(r.headers.authorization, `Bearer ${openAiFamily[prefix]}`, `${r.path} got its own deployment's key`);
       assert.ok(!headers.includes('sk-stub-anthropic'));
     } else {
       assert.equal(r.headers['x-api-key'], 'sk-stub-anthropic');
