@@ -12,7 +12,7 @@ import java.util.UUID;
  * @param streamId   the {@code acc:usage} entry the call was read from
  */
 public record UsageCall(String requestId, UUID tenantId, UUID keyId, String agentId, String endpoint,
-        String requestedModel, String servedModel, String provider, String deployment, UUID deploymentId,
+        String requestedModel, String servedModel, String provider, String deployment, String deploymentId,
         String status, int httpStatus, String errorCode, boolean streamed, int attempts, long inputTokens,
         long cacheReadTokens, long cacheWrite5mTokens, long cacheWrite1hTokens, long outputTokens,
         long reasoningTokens, boolean tokensEstimated, Long costMicros, long latencyMs, Long ttftMs,

@@ -70,6 +70,8 @@ public final class UsageEventBuilder {
         this.servedModel = model;
         this.provider = provider;
         this.deployment = provider + "-dep";
+        // The proxy names a built-in deployment by its routing id (not a UUID); routed ones by their row's UUID.
+        this.deploymentId = "builtin:" + provider + ":" + model;
         return this;
     }
 
@@ -119,6 +121,8 @@ public final class UsageEventBuilder {
         f.put("provider", provider);
         f.put("deployment", deployment);
         f.put("deployment_id", deploymentId);
+        f.put("route_model", requestedModel);
+        f.put("planned_attempts", "refused".equals(status) ? "0" : "1");
         f.put("status", status);
         f.put("http_status", Integer.toString(httpStatus));
         f.put("error_code", errorCode);
@@ -137,6 +141,11 @@ public final class UsageEventBuilder {
         f.put("cost_micros", costMicros == null ? "" : Long.toString(costMicros));
         f.put("latency_ms", "412");
         f.put("ttft_ms", "refused".equals(status) ? "-1" : "412");
+        f.put("downgraded_to", "");
+        f.put("downgrade_budget_id", "");
+        f.put("budget_ids", "");
+        f.put("security_action", "");
+        f.put("security_detectors", "");
         return f;
     }
 }

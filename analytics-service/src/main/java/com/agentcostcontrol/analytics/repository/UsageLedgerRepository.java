@@ -82,7 +82,7 @@ public class UsageLedgerRepository {
             q.setString(++i, call.servedModel());
             q.setString(++i, call.provider());
             q.setString(++i, call.deployment());
-            q.setObject(++i, call.deploymentId());
+            q.setString(++i, call.deploymentId());
             q.setString(++i, call.status());
             q.setInt(++i, call.httpStatus());
             q.setString(++i, call.errorCode());
@@ -231,7 +231,7 @@ public class UsageLedgerRepository {
         return new UsageCall(rs.getString("request_id"), rs.getObject("tenant_id", UUID.class),
                 rs.getObject("key_id", UUID.class), rs.getString("agent_id"), rs.getString("endpoint"),
                 rs.getString("requested_model"), rs.getString("served_model"), rs.getString("provider"),
-                rs.getString("deployment"), rs.getObject("deployment_id", UUID.class), rs.getString("status"),
+                rs.getString("deployment"), rs.getString("deployment_id"), rs.getString("status"),
                 rs.getInt("http_status"), rs.getString("error_code"), rs.getBoolean("streamed"),
                 rs.getInt("attempts"), rs.getLong("input_tokens"), rs.getLong("cache_read_tokens"),
                 rs.getLong("cache_write_5m_tokens"), rs.getLong("cache_write_1h_tokens"), rs.getLong("output_tokens"),

@@ -44,7 +44,7 @@ final class UsageEvents {
         return new UsageCall(requestId,
                 uuid(f, "tenant_id"), uuid(f, "key_id"), text(f, "agent_id"), required(f, "endpoint"),
                 text(f, "requested_model"), text(f, "served_model"), text(f, "provider"), text(f, "deployment"),
-                uuid(f, "deployment_id"), required(f, "status"), (int) bounded(f, "http_status", 0, 999),
+                text(f, "deployment_id"), required(f, "status"), (int) bounded(f, "http_status", 0, 999),
                 text(f, "error_code"), bool(f, "streamed"), (int) bounded(f, "attempts", 0, 1_000),
                 tokens(f, "input_tokens"), tokens(f, "cache_read_tokens"), tokens(f, "cache_write_5m_tokens"),
                 tokens(f, "cache_write_1h_tokens"), tokens(f, "output_tokens"), tokens(f, "reasoning_tokens"),
