@@ -9,7 +9,9 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -144,6 +146,15 @@ public class BudgetRepository {
 
     public List<Budget> all() {
         return query(SELECT + " ORDER BY tenant_id, id", null);
+    }
+
+    /** Every budget's definition, grouped by tenant id (the unit the counter scripts work on), in tenant order. */
+    public Map<String, List<BudgetDefinition>> definitionsByTenant() {
+        Map<String, List<BudgetDefinition>> byTenant = new LinkedHashMap<>();
+        for (Budget b : all()) {
+            byTenant.computeIfAbsent(b.definition().tenantId(), t -> new ArrayList<>()).add(b.definition());
+        }
+        return byTenant;
     }
 
     public boolean tenantExists(UUID tenantId) {

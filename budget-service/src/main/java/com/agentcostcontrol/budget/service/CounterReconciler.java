@@ -3,7 +3,6 @@ package com.agentcostcontrol.budget.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,7 +14,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.agentcostcontrol.budget.Budget;
 import com.agentcostcontrol.budget.config.BudgetConfig;
 import com.agentcostcontrol.budget.core.BudgetDefinition;
 import com.agentcostcontrol.budget.core.BudgetEngine;
@@ -118,12 +116,8 @@ public class CounterReconciler {
     /** One round over the budgets of the tenants {@code include} accepts (tests pick their own). */
     synchronized Report reconcile(Predicate<String> include) {
         Instant now = Instant.now();
-        Map<String, List<BudgetDefinition>> byTenant = new LinkedHashMap<>();
-        for (Budget b : budgets.all()) {
-            if (include.test(b.definition().tenantId())) {
-                byTenant.computeIfAbsent(b.definition().tenantId(), t -> new ArrayList<>()).add(b.definition());
-            }
-        }
+        Map<String, List<BudgetDefinition>> byTenant = budgets.definitionsByTenant();
+        byTenant.keySet().removeIf(include.negate());
         Report total = new Report(0, 0, 0, 0, 0);
         for (Map.Entry<String, List<BudgetDefinition>> e : byTenant.entrySet()) {
             total = total.plus(reconcileTenant(e.getKey(), e.getValue(), now));

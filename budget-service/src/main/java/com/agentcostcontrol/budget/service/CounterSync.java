@@ -3,7 +3,6 @@ package com.agentcostcontrol.budget.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,10 +64,7 @@ public class CounterSync {
     public Report rebuildCounters() {
         awaitUsageConsumed();
         Instant now = Instant.now();
-        Map<String, List<BudgetDefinition>> byTenant = new LinkedHashMap<>();
-        for (Budget b : budgets.all()) {
-            byTenant.computeIfAbsent(b.definition().tenantId(), t -> new ArrayList<>()).add(b.definition());
-        }
+        Map<String, List<BudgetDefinition>> byTenant = budgets.definitionsByTenant();
         int count = 0;
         for (Map.Entry<String, List<BudgetDefinition>> e : byTenant.entrySet()) {
             rebuild(e.getKey(), e.getValue(), now);
