@@ -124,7 +124,11 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
             // Keep the hold alive while the call runs (long streams); a crashed proxy's hold expires within one TTL.
             Context context = Vertx.currentContext();
             if (context != null && !a.reservation().budgets().isEmpty()) {
-                call.exchange.put(RENEWAL, LeaseRenewal.start(context, engine, a.reservation(), leaseTtl));
+                Reservation r = a.reservation();
+                call.exchange.put(RENEWAL, LeaseRenewal.start(context.owner(), leaseTtl, () -> engine.renew(r, leaseTtl),
+                        e -> LOG.warnf("budget lease renewal of %s failed: %s", r.id(), e.toString()),
+                        () -> LOG.warnf("budget lease of %s expired before the call ended; its spend is still settled",
+                                r.id())));
             }
             return Future.<Void>succeededFuture();
         }

@@ -59,8 +59,8 @@ public class CallRateLimiter implements Hooks.RateLimiter {
     static final String PERMIT = "acc.ratelimit.permit";
     /** The permit of step 2 (tokens) while the call runs. */
     static final String TOKEN_PERMIT = "acc.ratelimit.token-permit";
-    /** The periodic timer that renews the concurrency leases of a long call. */
-    static final String RENEW_TIMER = "acc.ratelimit.renew-timer";
+    /** The {@link LeaseRenewal} of a call's concurrency leases. */
+    static final String RENEWAL = "acc.ratelimit.renewal";
     /** Suffix of the token step's request id: each step is its own all-or-nothing acquire. */
     static final String TOKEN_ID_SUFFIX = ":t";
 
@@ -105,10 +105,9 @@ public class CallRateLimiter implements Hooks.RateLimiter {
 
     @Override
     public void record(LlmCall call) {
-        Long timer = call.exchange.get(RENEW_TIMER);
-        if (timer != null) {
-            call.exchange.remove(RENEW_TIMER);
-            vertx.cancelTimer(timer);
+        LeaseRenewal renewal = call.exchange.remove(RENEWAL);
+        if (renewal != null) {
+            renewal.stop();
         }
         RateLimitPermit permit = call.exchange.get(PERMIT);
         if (permit != null) {
@@ -161,21 +160,10 @@ public class CallRateLimiter implements Hooks.RateLimiter {
             return;
         }
         java.time.Duration ttl = limiter.settings().leaseTtl();
-        long every = Math.max(100, ttl.toMillis() / 3);
-        long timer = vertx.setPeriodic(every, id -> {
-            try {
-                limiter.renew(permit, ttl).whenComplete((alive, e) -> {
-                    if (e != null) {
-                        unavailable("renew").increment();
-                    } else if (!alive) {
-                        vertx.cancelTimer(id); // settled or expired meanwhile: never revived
-                    }
-                });
-            } catch (RuntimeException e) {
-                unavailable("renew").increment();
-            }
-        });
-        call.exchange.put(RENEW_TIMER, timer);
+        call.exchange.put(RENEWAL, LeaseRenewal.start(vertx, ttl, () -> limiter.renew(permit, ttl),
+                e -> unavailable("renew").increment(), () -> {
+                    // settled or expired meanwhile: never revived
+                }));
     }
 
     private void settle(LlmCall call, RateLimitPermit permit, long actualTokens) {

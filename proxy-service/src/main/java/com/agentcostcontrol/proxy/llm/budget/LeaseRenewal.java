@@ -1,52 +1,62 @@
 package com.agentcostcontrol.proxy.llm.budget;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-import org.jboss.logging.Logger;
-
-import com.agentcostcontrol.budget.core.BudgetEngine;
-import com.agentcostcontrol.budget.core.Reservation;
-
-import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
- * Keeps one call's reservation lease alive while the call runs: every third of the lease TTL it extends
- * the lease to a full TTL ({@link BudgetEngine#renew}), so a stream or a slow upstream longer than
- * {@code acc.proxy.budget.lease-ttl} keeps its hold, while a crashed proxy (no more renewals) gives it back
- * within one TTL. Stopped by settle/release; also stops by itself once the lease is gone (renew never
- * revives an expired lease, so there is nothing left to keep).
+ * Keeps one call's Redis leases alive while the call runs — a budget reservation ({@code BudgetEngine#renew})
+ * or a rate-limit concurrency permit ({@code RateLimiter#renew}): every third of the lease TTL it extends the
+ * lease to a full TTL, so a stream or a slow upstream longer than {@code acc.proxy.budget.lease-ttl} keeps its
+ * hold, while a crashed proxy (no more renewals) gives it back within one TTL. Stopped by settle/release; also
+ * stops by itself once the lease is gone (renew never revives an expired lease, so there is nothing left to keep).
  */
 final class LeaseRenewal {
 
-    private static final Logger LOG = Logger.getLogger(LeaseRenewal.class);
     /** Never renew more often than this, whatever the TTL (a tiny TTL in tests must not flood Redis). */
     private static final long MIN_PERIOD_MS = 100;
 
-    private final Context context;
+    private final Vertx vertx;
     private final long timerId;
     private volatile boolean stopped;
 
-    private LeaseRenewal(Context context, BudgetEngine engine, Reservation reservation, Duration ttl) {
-        this.context = context;
+    /**
+     * @param renew     extends the lease to a full TTL; answers false when the lease is gone
+     * @param onError   a renewal that could not reach Redis (the next period tries again; the lease lasts a TTL)
+     * @param onExpired the lease was gone before the call ended
+     */
+    private LeaseRenewal(Vertx vertx, Duration ttl, Supplier<CompletionStage<Boolean>> renew, Consumer<Throwable> onError,
+            Runnable onExpired) {
+        this.vertx = vertx;
         long period = Math.max(MIN_PERIOD_MS, ttl.toMillis() / 3);
-        this.timerId = context.owner().setPeriodic(period, id -> renew(engine, reservation, ttl));
+        this.timerId = vertx.setPeriodic(period, id -> renew(renew, onError, onExpired));
     }
 
-    /** Starts renewing on the call's Vert.x context (the timer fires on the call's event loop). */
-    static LeaseRenewal start(Context context, BudgetEngine engine, Reservation reservation, Duration ttl) {
-        return new LeaseRenewal(context, engine, reservation, ttl);
+    /** Starts renewing; the timer fires on the event loop of the caller's context. */
+    static LeaseRenewal start(Vertx vertx, Duration ttl, Supplier<CompletionStage<Boolean>> renew,
+            Consumer<Throwable> onError, Runnable onExpired) {
+        return new LeaseRenewal(vertx, ttl, renew, onError, onExpired);
     }
 
-    private void renew(BudgetEngine engine, Reservation reservation, Duration ttl) {
+    private void renew(Supplier<CompletionStage<Boolean>> renew, Consumer<Throwable> onError, Runnable onExpired) {
         if (stopped) {
             return;
         }
-        engine.renew(reservation, ttl).whenComplete((alive, e) -> {
+        CompletionStage<Boolean> stage;
+        try {
+            stage = renew.get();
+        } catch (RuntimeException e) {
+            onError.accept(e);
+            return;
+        }
+        stage.whenComplete((alive, e) -> {
             if (e != null) {
-                // Redis unreachable for a moment: try again next period; the lease lasts a full TTL meanwhile.
-                LOG.warnf("budget lease renewal of %s failed: %s", reservation.id(), e.toString());
+                onError.accept(e);
             } else if (!alive && !stopped) {
-                LOG.warnf("budget lease of %s expired before the call ended; its spend is still settled", reservation.id());
+                onExpired.run();
                 stop();
             }
         });
@@ -54,6 +64,6 @@ final class LeaseRenewal {
 
     void stop() {
         stopped = true;
-        context.owner().cancelTimer(timerId);
+        vertx.cancelTimer(timerId);
     }
 }
