@@ -27,19 +27,24 @@ public final class VertxRedisScriptExecutor implements RedisScriptExecutor {
 
     @Override
     public CompletionStage<Object> evalSha(String sha1, List<String> keys, List<String> args) {
-        return send(Request.cmd(Command.EVALSHA).arg(sha1), keys, args);
+        return send(script(Request.cmd(Command.EVALSHA).arg(sha1), keys, args));
     }
 
     @Override
     public CompletionStage<Object> eval(String script, List<String> keys, List<String> args) {
-        return send(Request.cmd(Command.EVAL).arg(script), keys, args);
+        return send(script(Request.cmd(Command.EVAL).arg(script), keys, args));
     }
 
-    private CompletionStage<Object> send(Request request, List<String> keys, List<String> args) {
+    private CompletionStage<Object> send(Request request) {
+        return redis.send(request).map(VertxRedisScriptExecutor::toJava).toCompletionStage();
+    }
+
+    /** Completes an {@code EVAL}/{@code EVALSHA} request begun with its script: {@code numkeys keys... args...}. */
+    static Request script(Request request, List<String> keys, List<String> args) {
         request.arg(keys.size());
         keys.forEach(request::arg);
         args.forEach(request::arg);
-        return redis.send(request).map(VertxRedisScriptExecutor::toJava).toCompletionStage();
+        return request;
     }
 
     /** A reply as plain Java: integer to Long, string to String, array to List, nil to null. */
