@@ -17,8 +17,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.agentcostcontrol.platform.redis.vertx.VertxRedisScriptExecutor;
 import com.agentcostcontrol.proxy.config.ProxyConfig;
+import com.agentcostcontrol.proxy.redis.HotPathRedis;
 import com.agentcostcontrol.proxy.llm.usage.Prices;
 import com.agentcostcontrol.router.routing.AttemptRecorder;
 import com.agentcostcontrol.router.routing.Deployment;
@@ -72,12 +72,12 @@ public class ProxyRouting {
 
     @Inject
     public ProxyRouting(DataSource dataSource, Prices prices, BuiltinProviders builtins, ReactiveRedisDataSource redis,
-            ProxyConfig config) {
+            HotPathRedis hotPath, ProxyConfig config) {
         this.holder = new RoutingSnapshotHolder(new RoutingSnapshotLoader(dataSource));
         this.redis = redis;
         this.builtins = builtins;
         ProxyConfig.Routing r = config.routing();
-        this.health = new DeploymentHealth(new VertxRedisScriptExecutor(redis.getRedis().getDelegate()),
+        this.health = new DeploymentHealth(hotPath.executor(),
                 healthSettings(r.health()));
         this.view = new HealthView(health, r.health().viewTtl());
         PlannerSettings.CooledDown cooledDown = PlannerSettings.CooledDown.parse(r.cooledDown())

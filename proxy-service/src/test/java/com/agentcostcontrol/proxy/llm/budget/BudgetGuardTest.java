@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 
 import com.agentcostcontrol.budget.core.BudgetDefinition;
 import com.agentcostcontrol.budget.core.BudgetDefinitionReader;
+import com.agentcostcontrol.budget.core.BudgetKeys;
 import com.agentcostcontrol.budget.core.BudgetUsage;
 import com.agentcostcontrol.budget.core.Money;
 import com.agentcostcontrol.proxy.AuthenticatedKey;
@@ -226,6 +227,25 @@ class BudgetGuardTest {
     }
 
     @Test
+    void aSettledCallIsRememberedForTheSettledMarkerTtlOnly() throws Exception {
+        LlmTestData.Issued key = data.key();
+        budget(key.tenantId(), "hard", 1_000_000_000L);
+        redis.engine().markSynced(key.tenantId().toString()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        HttpResponse<String> r = post(key.key(), chat(5, 20)).get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        long cost = Money.roundToMicros(new BigDecimal(r.headers().firstValue("x-acc-cost-usd").orElseThrow()));
+        String marker = BudgetKeys.settled(key.tenantId().toString(), r.headers().firstValue("x-acc-request-id").orElseThrow());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String settled;
+        while ((settled = redisData.value(String.class).get(marker)) == null && System.nanoTime() < deadline && sleep()) {
+        }
+        assertEquals(Long.toString(cost), settled, "the marker holds the settled cost");
+        long ttl = redisData.key().ttl(marker);
+        // acc.proxy.budget.settled-marker-ttl defaults to 5 min (one key per call: an hour of them costs ~400 MB at 1,000/s).
+        assertTrue(ttl > 240 && ttl <= 300, "marker ttl " + ttl + " s");
+    }
+
+    @Test
     void softBudgetNeverRefuses() throws Exception {
         LlmTestData.Issued key = data.key();
         BudgetDefinition budget = budget(key.tenantId(), "soft", 1);
@@ -322,6 +342,11 @@ class BudgetGuardTest {
             @Override
             public Duration redisTimeout() {
                 return redisTimeout;
+            }
+
+            @Override
+            public Duration settledMarkerTtl() {
+                return Duration.ofMinutes(5);
             }
         };
     }

@@ -488,6 +488,11 @@ class RateLimitTest {
             public Duration redisTimeout() {
                 return Duration.ofSeconds(2);
             }
+
+            @Override
+            public Duration settledMarkerTtl() {
+                return Duration.ofMinutes(5);
+            }
         };
     }
 }
