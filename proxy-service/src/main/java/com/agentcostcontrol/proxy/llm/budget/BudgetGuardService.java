@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +33,8 @@ import com.agentcostcontrol.router.pricing.CostEstimator;
 import com.agentcostcontrol.router.pricing.ModelPrice;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -60,25 +63,33 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
     private final Duration leaseTtl;
     /** Budgets' downgrade policies; null (policies ignored) in a guard built by hand for a test. */
     private final BudgetDowngrades downgrades;
+    /** {@code acc_budget_reservation_seconds}; null in a guard built by hand for a test. */
+    private final Timer reservationTime;
 
     @Inject
     public BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, ProxyConfig config,
-            BudgetDowngrades downgrades) {
-        this(snapshot, redis, prices, config.budget().failOpen(), config.budget().leaseTtl(), downgrades);
+            BudgetDowngrades downgrades, MeterRegistry metrics) {
+        this(snapshot, redis, prices, config.budget().failOpen(), config.budget().leaseTtl(), downgrades,
+                Timer.builder("acc.budget.reservation")
+                        .description("Time the budget-reserve filter waits for one reserve script (Redis round trip "
+                                + "included): what budgets add to a call before it goes upstream")
+                        .publishPercentiles(0.5, 0.9, 0.99)
+                        .register(metrics));
     }
 
     BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, boolean failOpen, Duration leaseTtl) {
-        this(snapshot, redis, prices, failOpen, leaseTtl, null);
+        this(snapshot, redis, prices, failOpen, leaseTtl, null, null);
     }
 
     private BudgetGuardService(BudgetSnapshot snapshot, BudgetRedis redis, Prices prices, boolean failOpen,
-            Duration leaseTtl, BudgetDowngrades downgrades) {
+            Duration leaseTtl, BudgetDowngrades downgrades, Timer reservationTime) {
         this.snapshot = snapshot;
         this.engine = redis.engine();
         this.prices = prices;
         this.failOpen = failOpen;
         this.leaseTtl = leaseTtl;
         this.downgrades = downgrades;
+        this.reservationTime = reservationTime;
     }
 
     @Override
@@ -102,11 +113,15 @@ public class BudgetGuardService implements Hooks.BudgetGuard {
     /** One all-or-nothing reservation of {@code amount} against {@code budgets}, completed on the call's context. */
     private Future<ReserveOutcome> attempt(LlmCall call, String tenant, long amount, List<BudgetDefinition> budgets) {
         Context context = Vertx.currentContext();
+        long started = System.nanoTime();
         CompletionStage<ReserveOutcome> stage;
         try {
             stage = engine.reserve(tenant, call.requestId, amount, budgets, Instant.now(), leaseTtl);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
+        }
+        if (reservationTime != null) {
+            stage = stage.whenComplete((o, e) -> reservationTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         }
         return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
     }
