@@ -10,8 +10,12 @@
 #   5. budgets ON: the same calls with a key of a tenant that has a hard tenant budget and a hard key budget
 #      (limits never reached), so every call reserves and settles in Redis; reported against budgets off;
 #   6. the proxy's RSS after the runs.
-# Bounded: BENCH_SECONDS (default 10) per measurement, about 6 minutes in all. Loopback only.
-# Usage: bash bench/run.sh [--quick]   (--quick: 3 s per measurement, rates 200 and 500)
+# Bounded: BENCH_SECONDS (default 10) per measurement, about 15 minutes in all. Loopback only.
+# BENCH_RATES (default "200 500 1000"; "" skips the fixed-rate runs), BENCH_ROUNDS (default 4: off/on rounds
+# of the unloaded budget measurement), BENCH_RATE_ROUNDS (default 3: off/on rounds per fixed rate).
+# Usage: bash bench/run.sh [--quick|--budgets]
+#   --quick:   3 s per measurement, rates 200 and 500
+#   --budgets: only step 5 (budgets off vs on: wrk -c1, then fixed rates), after the same JIT warm-up; ~11 min
 set -euo pipefail
 
 HARNESS_NAME=bench
@@ -20,8 +24,14 @@ HARNESS_NAME=bench
 trap harness_cleanup EXIT
 
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
-RATES=(200 500 1000)
-if [ "${1:-}" = "--quick" ]; then SECONDS_PER_RUN=3; RATES=(200 500); fi
+read -r -a RATES <<<"${BENCH_RATES-200 500 1000}"  # BENCH_RATES="" skips the fixed-rate runs
+ONLY_BUDGETS=false
+case "${1:-}" in
+  --quick) SECONDS_PER_RUN=3; RATES=(200 500); : "${BENCH_ROUNDS:=2}" "${BENCH_RATE_ROUNDS:=1}" ;;
+  --budgets) ONLY_BUDGETS=true ;;
+  "") ;;
+  *) echo "usage: bash bench/run.sh [--quick|--budgets]" >&2; exit 2 ;;
+esac
 
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   hlog "installing nginx and wrk"
@@ -136,6 +146,14 @@ THROUGHPUT="$HARNESS_WORK/throughput.txt"
 hlog "warming up the proxy's JIT (wrk, not measured)"
 wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/plain.json" "Bearer $KEY" >/dev/null
 wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/stream.json" "Bearer $KEY" >/dev/null
+wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/plain.json" "Bearer $BKEY" >/dev/null
+c1() {  # URL BODY AUTH -> "p50 p99" of wrk -c1 (one request at a time: no queueing)
+  local out
+  out="$(BENCH_BODY="$2" BENCH_AUTH="$3" wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency -s "$HARNESS_WORK/post.lua" "$1" 2>&1)"
+  echo "$(sed -n 's/^ *50% *\(.*\)$/\1/p' <<<"$out") $(sed -n 's/^ *99% *\(.*\)$/\1/p' <<<"$out")"
+}
+: >"$THROUGHPUT"
+if ! $ONLY_BUDGETS; then
 hlog "max throughput with wrk"
 {
   echo
@@ -146,13 +164,8 @@ hlog "max throughput with wrk"
   read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/plain.json" "Bearer $KEY")"; echo "| proxy -> nginx, plain | $r | $e |"
   read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/stream.json" "Bearer $KEY")"; echo "| proxy -> nginx, stream | $r | $e |"
   read -r r e <<<"$(wrkrun "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/mock.json" "Bearer $KEY")"; echo "| proxy -> built-in mock (no upstream) | $r | $e |"
-} >"$THROUGHPUT"
+} >>"$THROUGHPUT"
 
-c1() {  # URL BODY AUTH -> "p50 p99" of wrk -c1 (one request at a time: no queueing)
-  local out
-  out="$(BENCH_BODY="$2" BENCH_AUTH="$3" wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency -s "$HARNESS_WORK/post.lua" "$1" 2>&1)"
-  echo "$(sed -n 's/^ *50% *\(.*\)$/\1/p' <<<"$out") $(sed -n 's/^ *99% *\(.*\)$/\1/p' <<<"$out")"
-}
 hlog "unloaded latency with wrk -c1"
 {
   echo
@@ -165,65 +178,93 @@ hlog "unloaded latency with wrk -c1"
   read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/stream.json" "Bearer $KEY")"; echo "| proxy -> nginx, stream | $a | $b |"
   read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/mock.json" "Bearer $KEY")"; echo "| proxy -> built-in mock | $a | $b |"
 } >>"$THROUGHPUT"
+fi
 
 us() { python3 -c "import sys; v=sys.argv[1]; u=v.lstrip('0123456789.'); n=float(v[:len(v)-len(u)]); print(round(n*{'us':1,'ms':1000,'s':1e6}[u]))" "$1"; }
-hlog "budget reservation cost with wrk -c1 (budgets off, then on, back to back)"
+median() { python3 -c "import sys,statistics; print(round(statistics.median(float(x) for x in sys.argv[1:])))" "$@"; }
+# The proxy's own timer of the reserve step (acc_budget_reservation_seconds, quantile over its last ~minute), in µs.
+reservation_quantile() { curl -fs "$ACC_URL/q/metrics" | awk -v q="$1" '$1 == "acc_budget_reservation_seconds{quantile=\""q"\"}" { printf "%d", $2 * 1e6 }'; }
+ROUNDS="${BENCH_ROUNDS:-4}"
+hlog "budget reservation cost with wrk -c1: $ROUNDS rounds of budgets off then on, ${SECONDS_PER_RUN}s each"
 {
   echo
-  echo "## Budget reservation cost, unloaded (wrk -t1 -c1, ${SECONDS_PER_RUN}s each; off = tenant without budgets, on = hard tenant + hard key budget)"
-  echo "| target | p50 off | p50 on | **added p50** | p99 off | p99 on |"
-  echo "|---|---|---|---|---|---|"
+  echo "## Budget reservation cost, unloaded (wrk -t1 -c1; $ROUNDS rounds of off then on, ${SECONDS_PER_RUN}s each; medians over the rounds; off = tenant without budgets, on = hard tenant + hard key budget)"
+  echo "| target | p50 off | p50 on | **added p50** (median of per-round differences) | per-round added p50 | p99 off | p99 on | proxy's reserve timer p50 / p99 |"
+  echo "|---|---|---|---|---|---|---|---|"
   for t in plain mock; do
-    read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/$t.json" "Bearer $KEY")"
-    read -r c d <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/$t.json" "Bearer $BKEY")"
-    echo "| proxy -> $([ "$t" = plain ] && echo nginx || echo built-in mock) | $a | $c | **$(( $(us "$c") - $(us "$a") )) µs** | $b | $d |"
+    offs=(); ons=(); adds=(); off99=(); on99=()
+    for _ in $(seq 1 "$ROUNDS"); do
+      read -r a b <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/$t.json" "Bearer $KEY")"
+      read -r c d <<<"$(c1 "$ACC_URL/v1/chat/completions" "$HARNESS_WORK/$t.json" "Bearer $BKEY")"
+      offs+=("$(us "$a")"); ons+=("$(us "$c")"); adds+=("$(( $(us "$c") - $(us "$a") ))"); off99+=("$(us "$b")"); on99+=("$(us "$d")")
+    done
+    timer="$(reservation_quantile 0.5) µs / $(reservation_quantile 0.99) µs"
+    echo "| proxy -> $([ "$t" = plain ] && echo nginx || echo built-in mock) | $(median "${offs[@]}") µs | $(median "${ons[@]}") µs | **$(median "${adds[@]}") µs** | ${adds[*]} | $(median "${off99[@]}") µs | $(median "${on99[@]}") µs | $timer |"
   done
 } >>"$THROUGHPUT"
 
 
 SCENARIOS="$HARNESS_WORK/scenarios.tsv"
 : >"$SCENARIOS"
+RATE_ROUNDS="${BENCH_RATE_ROUNDS:-3}"
+scenario() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$SECONDS_PER_RUN" "$HARNESS_WORK/$4.json" "$5" >>"$SCENARIOS"; }
 for mode in plain stream; do
   for rate in "${RATES[@]}"; do
-    printf '%s\t%s\t%s\t%s\t%s\t\n' "direct-$mode-$rate" "$DIRECT/$mode/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" >>"$SCENARIOS"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "proxy-$mode-$rate" "$ACC_URL/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "Bearer $KEY" >>"$SCENARIOS"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "budgets-$mode-$rate" "$ACC_URL/v1/chat/completions" "$rate" "$SECONDS_PER_RUN" "$HARNESS_WORK/$mode.json" "Bearer $BKEY" >>"$SCENARIOS"
+    $ONLY_BUDGETS || scenario "direct-$mode-$rate" "$DIRECT/$mode/v1/chat/completions" "$rate" "$mode" ""
+    # Budgets off and on alternate, RATE_ROUNDS times: slow drifts of a shared machine hit both alike.
+    for r in $(seq 1 "$RATE_ROUNDS"); do
+      scenario "proxy-$mode-$rate-r$r" "$ACC_URL/v1/chat/completions" "$rate" "$mode" "Bearer $KEY"
+      scenario "budgets-$mode-$rate-r$r" "$ACC_URL/v1/chat/completions" "$rate" "$mode" "Bearer $BKEY"
+    done
   done
 done
-hlog "fixed-rate runs (each after ${WARMUP:=3}s of unmeasured warm-up at its rate)"
-OUT="$(java -Xmx256m -cp "$HARNESS_WORK/loadgen:$CP" LoadGen "$SCENARIOS" "$WARMUP" 2>>"$HARNESS_WORK/loadgen.log")"
+OUT=""
+if [ -s "$SCENARIOS" ]; then
+  hlog "fixed-rate runs (each after ${WARMUP:=3}s of unmeasured warm-up at its rate)"
+  OUT="$(java -Xmx256m -cp "$HARNESS_WORK/loadgen:$CP" LoadGen "$SCENARIOS" "$WARMUP" 2>>"$HARNESS_WORK/loadgen.log")"
+fi
 printf '%s\n' "$OUT" | while read -r line; do hlog "$line"; done
 line() { grep "^$1 " <<<"$OUT"; }
+# rounds NAME FIELD: the field of each round of a scenario, space separated.
+rounds() { local r out=(); for r in $(seq 1 "$RATE_ROUNDS"); do out+=("$(val "$2" "$(line "$1-r$r")")"); done; echo "${out[*]}"; }
+fmedian() { python3 -c "import sys,statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.3f}')" "$@"; }
 
 RESULTS="$HARNESS_WORK/results.txt"
+: >"$RESULTS"
+if ! $ONLY_BUDGETS; then
 {
-  echo "## Fixed-rate latency (LoadGen, ${SECONDS_PER_RUN}s per run after ${WARMUP}s warm-up; ms; added = proxy - direct)"
+  echo "## Fixed-rate latency (LoadGen, ${SECONDS_PER_RUN}s per run after ${WARMUP}s warm-up; ms; added = proxy - direct; proxy = its first round)"
   printf '| mode | rate/s | direct p50 | proxy p50 | added p50 | direct p99 | proxy p99 | added p99 | proxy TTFB p50 | achieved rps (proxy) | errors (direct/proxy) |\n'
   printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
-} >"$RESULTS"
+} >>"$RESULTS"
 for mode in plain stream; do
   for rate in "${RATES[@]}"; do
     d="$(line "direct-$mode-$rate")"
-    p="$(line "proxy-$mode-$rate")"
+    p="$(line "proxy-$mode-$rate-r1")"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s/%s |\n' "$mode" "$rate" \
       "$(val p50_ms "$d")" "$(val p50_ms "$p")" "$(sub "$(val p50_ms "$p")" "$(val p50_ms "$d")")" \
       "$(val p99_ms "$d")" "$(val p99_ms "$p")" "$(sub "$(val p99_ms "$p")" "$(val p99_ms "$d")")" \
       "$(val ttfb_p50_ms "$p")" "$(val achieved_rps "$p")" "$(val errors "$d")" "$(val errors "$p")" >>"$RESULTS"
   done
 done
+fi
 
 {
   echo
-  echo "## Budgets on vs off at fixed rates (LoadGen, ms; on = hard tenant + hard key budget: reserve + settle scripts per call)"
-  printf '| mode | rate/s | proxy p50 off | proxy p50 on | **reservation added p50** | proxy p99 off | proxy p99 on | achieved rps (on) | errors (on) |\n'
-  printf '|---|---|---|---|---|---|---|---|---|\n'
+  echo "## Budgets on vs off at fixed rates (LoadGen, ms; $RATE_ROUNDS rounds of off then on, ${SECONDS_PER_RUN}s each; medians over the rounds; on = hard tenant + hard key budget: reserve + settle scripts per call)"
+  printf '| mode | rate/s | proxy p50 off | proxy p50 on | **reservation added p50** (median of per-round differences) | per-round added p50 | proxy p99 off | proxy p99 on | achieved rps (on) | errors (on) |\n'
+  printf '|---|---|---|---|---|---|---|---|---|---|\n'
   for mode in plain stream; do
     for rate in "${RATES[@]}"; do
-      p="$(line "proxy-$mode-$rate")"
-      b="$(line "budgets-$mode-$rate")"
-      printf '| %s | %s | %s | %s | **%s** | %s | %s | %s | %s |\n' "$mode" "$rate" "$(val p50_ms "$p")" "$(val p50_ms "$b")" \
-        "$(sub "$(val p50_ms "$b")" "$(val p50_ms "$p")")" "$(val p99_ms "$p")" "$(val p99_ms "$b")" \
-        "$(val achieved_rps "$b")" "$(val errors "$b")"
+      read -r -a off <<<"$(rounds "proxy-$mode-$rate" p50_ms)"
+      read -r -a on <<<"$(rounds "budgets-$mode-$rate" p50_ms)"
+      adds=()
+      for i in "${!off[@]}"; do adds+=("$(sub "${on[$i]}" "${off[$i]}")"); done
+      read -r -a err <<<"$(rounds "budgets-$mode-$rate" errors)"
+      read -r -a rps <<<"$(rounds "budgets-$mode-$rate" achieved_rps)"
+      printf '| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s |\n' "$mode" "$rate" "$(fmedian "${off[@]}")" "$(fmedian "${on[@]}")" \
+        "$(fmedian "${adds[@]}")" "${adds[*]}" "$(fmedian $(rounds "proxy-$mode-$rate" p99_ms))" \
+        "$(fmedian $(rounds "budgets-$mode-$rate" p99_ms))" "$(median "${rps[@]}")" "$(( ${err[*]/%/+} 0 ))"
     done
   done
   echo
