@@ -52,7 +52,8 @@ public final class EventLoopScriptExecutor implements RedisScriptExecutor, AutoC
     }
 
     /**
-     * @param newClient makes a client for one event loop (called on that loop); it needs a pool of one
+     * @param newClient makes a client for one event loop (called on that loop); it needs a pool of one.
+     *                  Null: every script goes through {@code fallback} (still with this executor's timeout)
      * @param fallback  the pooled client for callers off an event loop (its owner closes it)
      * @param timeout   how long a script may stay unanswered before it fails with a {@link TimeoutException}
      */
@@ -75,7 +76,7 @@ public final class EventLoopScriptExecutor implements RedisScriptExecutor, AutoC
 
     private CompletionStage<Object> send(Request request) {
         Context context = Vertx.currentContext();
-        if (context == null || !Context.isOnEventLoopThread() || closed) {
+        if (newClient == null || context == null || !Context.isOnEventLoopThread() || closed) {
             return withTimeout(fallback.send(request), null).map(VertxRedisScriptExecutor::toJava).toCompletionStage();
         }
         Thread loop = Thread.currentThread();

@@ -125,6 +125,15 @@ class EventLoopScriptExecutorTest {
     }
 
     @Test
+    void withoutPerLoopClientsEveryScriptGoesThroughTheFallback() throws Exception {
+        executor.close();
+        executor = executor(null, Duration.ofSeconds(5));
+        runOn(vertx.getOrCreateContext(), 3);
+        assertEquals(0, perLoopRoute.acceptedConnections());
+        assertTrue(fallbackRoute.acceptedConnections() >= 1);
+    }
+
+    @Test
     void aConnectionThatIsCutIsReplacedOnTheNextScript() throws Exception {
         Context loop = vertx.getOrCreateContext();
         runOn(loop, 1);
