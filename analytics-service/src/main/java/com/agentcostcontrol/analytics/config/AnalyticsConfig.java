@@ -16,6 +16,9 @@ public interface AnalyticsConfig {
     /** The spend API. */
     Spend spend();
 
+    /** How long the ledger and the daily rollup are kept ({@code docs/ANALYTICS.md}, "Retention"). */
+    Retention retention();
+
     interface Consumer {
         /** Whether this instance consumes {@code acc:usage} into {@code analytics_usage_calls}. */
         @WithDefault("true")
@@ -56,5 +59,34 @@ public interface AnalyticsConfig {
         /** Longest {@code from..to} range one spend query may cover. */
         @WithDefault("366d")
         Duration maxRange();
+    }
+
+    interface Retention {
+        /** Whether this instance runs the retention job (only one instance deletes at a time anyway). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long raw per-call ledger rows are kept, in whole days; {@code 0} keeps them forever. */
+        @WithDefault("90d")
+        Duration calls();
+
+        /**
+         * How long daily rollup rows are kept, in whole days; {@code 0} keeps them forever. Must be {@code 0} or at
+         * least {@link #calls()} (a day's rollup must outlive its raw rows).
+         */
+        @WithDefault("730d")
+        Duration rollup();
+
+        /** How often the retention job runs. */
+        @WithDefault("1h")
+        Duration interval();
+
+        /** Wait after startup before the first run. */
+        @WithDefault("1m")
+        Duration initialDelay();
+
+        /** Most rows one DELETE statement removes (each batch is its own short transaction). */
+        @WithDefault("5000")
+        int batchSize();
     }
 }

@@ -3,6 +3,7 @@ package com.agentcostcontrol.analytics.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -16,6 +17,7 @@ import com.agentcostcontrol.analytics.SpendGroup;
 import com.agentcostcontrol.analytics.SpendRow;
 import com.agentcostcontrol.analytics.config.AnalyticsConfig;
 import com.agentcostcontrol.analytics.repository.UsageLedgerRepository;
+import com.agentcostcontrol.analytics.retention.RetentionPolicy;
 import com.agentcostcontrol.platform.error.ApiException;
 
 /**
@@ -35,11 +37,13 @@ public class SpendService {
 
     private final UsageLedgerRepository ledger;
     private final Duration maxRange;
+    private final RetentionPolicy retention;
     private final Clock clock = Clock.systemUTC();
 
-    public SpendService(UsageLedgerRepository ledger, AnalyticsConfig config) {
+    public SpendService(UsageLedgerRepository ledger, AnalyticsConfig config, RetentionPolicy retention) {
         this.ledger = ledger;
         this.maxRange = config.spend().maxRange();
+        this.retention = retention;
     }
 
     public Spend spend(UUID tenantId, String groupByParam, String fromParam, String toParam) {
@@ -54,6 +58,7 @@ public class SpendService {
             throw ApiException.badRequest("to", "from..to covers more than the longest range of one query ("
                     + maxRange.toDays() + " days): split it into several queries");
         }
+        requireWholeDaysBeforeRawHorizon(from, to);
         try {
             return new Spend(groupBy, from, to, ledger.spend(tenantId, groupBy, from, to));
         } catch (IllegalStateException e) {
@@ -61,6 +66,30 @@ public class SpendService {
             throw new ApiException(503, "unavailable", "the usage ledger (Postgres) is unavailable; retry shortly",
                     null);
         }
+    }
+
+    /**
+     * Whole UTC days are answered from the daily rollup, the partial days at a range's edges from the raw calls. Raw
+     * calls before the retention horizon are gone (only their daily sums remain), so an edge that cuts a day before
+     * the horizon could only be answered wrong: refuse it.
+     */
+    private void requireWholeDaysBeforeRawHorizon(Instant from, Instant to) {
+        retention.callsHorizon().ifPresent(horizon -> {
+            requireMidnightBefore(horizon, "from", from);
+            requireMidnightBefore(horizon, "to", to);
+        });
+    }
+
+    private void requireMidnightBefore(Instant horizon, String param, Instant at) {
+        if (at.isBefore(horizon) && !isMidnight(at)) {
+            throw ApiException.badRequest(param, "calls before " + horizon + " are kept only as daily sums "
+                    + "(acc.analytics.retention.calls = " + retention.callsDays() + " days): give " + param
+                    + " as a date or a UTC midnight for that period (got " + at + ")");
+        }
+    }
+
+    private static boolean isMidnight(Instant at) {
+        return at.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT);
     }
 
     private static SpendGroup groupBy(String param) {

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import com.agentcostcontrol.analytics.UsageCall;
 import com.agentcostcontrol.analytics.config.AnalyticsConfig;
 import com.agentcostcontrol.analytics.repository.UsageLedgerRepository;
+import com.agentcostcontrol.analytics.retention.RetentionPolicy;
 import com.agentcostcontrol.platform.stream.StreamGroupConsumer;
 
 import io.micrometer.core.instrument.Counter;
@@ -49,10 +50,13 @@ public class UsageConsumer {
     private final Counter duplicates;
     private final Counter failed;
     private final Counter poison;
+    private final Counter expired;
+    private final RetentionPolicy retention;
 
     public UsageConsumer(AnalyticsConfig config, UsageLedgerRepository ledger, RedisDataSource redis,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, RetentionPolicy retention) {
         this.config = config.consumer();
+        this.retention = retention;
         this.ledger = ledger;
         this.metrics = metrics;
         this.reader = new StreamGroupConsumer(redis, new StreamGroupConsumer.Settings(this.config.stream(),
@@ -68,6 +72,9 @@ public class UsageConsumer {
                 .register(metrics);
         this.poison = Counter.builder("acc.analytics.usage.poison")
                 .description("Malformed usage events, acknowledged without being stored").register(metrics);
+        this.expired = Counter.builder("acc.analytics.usage.expired")
+                .description("Usage events older than the raw-call retention, acknowledged without being stored")
+                .register(metrics);
         Gauge.builder("acc.analytics.usage.pending", reader, StreamGroupConsumer::pending)
                 .description("Usage events delivered to the group but not yet acknowledged").register(metrics);
         Gauge.builder("acc.analytics.usage.lag", reader, StreamGroupConsumer::lag)
@@ -99,6 +106,15 @@ public class UsageConsumer {
             call = UsageEvents.parse(streamId, fields);
         } catch (UsageEvents.PoisonEvent e) {
             return poisoned(streamId, e.getMessage());
+        }
+        if (retention.tooOldToStore(call.occurredAt())) {
+            // Its raw row may already be deleted, so a duplicate could not be recognised: storing it could count
+            // the call twice in the rollup. A call this old is a replay, not news.
+            expired.increment();
+            LOG.warnf("usage event %s (request %s, arrived %s) is older than the raw-call retention (%d days): "
+                    + "acknowledged without storing", streamId, call.requestId(), call.occurredAt(),
+                    retention.callsDays());
+            return true;
         }
         try {
             if (ledger.insert(call)) {
