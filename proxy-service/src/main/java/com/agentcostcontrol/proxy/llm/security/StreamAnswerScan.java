@@ -40,7 +40,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class StreamAnswerScan implements Hooks.StreamGuard {
 
     /** Characters before the scan start given to the detectors for their look-behinds (word boundaries). */
-    private static final int CONTEXT = 16;
+    private static final int CONTEXT = 8;
     /** Trim a channel's buffer once this much scanned text lies before what is still needed. */
     private static final int TRIM_AT = 8192;
 
@@ -57,6 +57,8 @@ final class StreamAnswerScan implements Hooks.StreamGuard {
     private final Verdict verdict = new Verdict(Direction.RESPONSE);
     private final Set<String> seen = new HashSet<>();
     private long scanNanos;
+    private long scannedChars;
+    private int maxHeld;
     private String blockedMessage;
 
     StreamAnswerScan(Policy policy, ApiFormat format, int holdback, CallScanner scanner) {
@@ -118,6 +120,16 @@ final class StreamAnswerScan implements Hooks.StreamGuard {
     @Override
     public String blockedMessage() {
         return blockedMessage;
+    }
+
+    /** Characters scanned so far (the cost; linear in the answer). */
+    long scannedChars() {
+        return scannedChars;
+    }
+
+    /** The most frames held back at once (before a release). */
+    int maxHeldFrames() {
+        return maxHeld;
     }
 
     @Override
@@ -218,6 +230,7 @@ final class StreamAnswerScan implements Hooks.StreamGuard {
         }
         long from = Math.max(ch.base, ch.scanFrom - CONTEXT);
         String text = ch.buf.substring((int) (from - ch.base));
+        scannedChars += text.length();
         ScanResult result = CallScanner.SCANNER.scan(text, active);
         for (Finding f : result.findings()) {
             long start = from + f.start();
@@ -265,6 +278,7 @@ final class StreamAnswerScan implements Hooks.StreamGuard {
         if (held.isEmpty()) {
             return "";
         }
+        maxHeld = Math.max(maxHeld, held.size());
         StringBuilder out = new StringBuilder();
         while (!held.isEmpty() && (ended || held.peek().releasable())) {
             out.append(render(held.poll()));

@@ -69,6 +69,9 @@ final class PrivateKeyDetector implements Detector {
     /** Open at a header that is still being written, or whose END line has not come yet. */
     @Override
     public int openFrom(String text, IntList candidates) {
+        if (candidates.isEmpty()) {
+            return text.length();
+        }
         Matcher header = HEADER.matcher(text);
         Matcher footer = FOOTER.matcher(text);
         for (int k = 0; k < candidates.size(); k++) {
