@@ -53,6 +53,30 @@ public final class Hooks {
     }
 
     /**
+     * The relay of a stream ({@code llm.stream.SseRelay}): scans a streamed answer as it is relayed.
+     * {@link #start} returns null when the call's answer is not scanned. Implemented by
+     * {@code llm.security.StreamAnswerScanner}.
+     */
+    public interface StreamScanner {
+        StreamGuard start(LlmCall call);
+    }
+
+    /** One stream's scan: sits between the stream translator and the client. */
+    public interface StreamGuard {
+        /** The client frames of one upstream event in; the frames that may be sent now out (may be empty). */
+        String offer(String frames);
+
+        /** The closing frames in, after a last scan; everything still held back out. */
+        String finish(String frames);
+
+        /** The message of the error event that ends a blocked stream; null while not blocked. */
+        String blockedMessage();
+
+        /** Exactly once when the stream ends, whatever the outcome: records findings on the call and in metrics. */
+        void complete(LlmCall call);
+    }
+
+    /**
      * Filters {@code budget-reserve} and {@code settle}: reserve the worst-case cost across every
      * applicable budget before the call (refuse with 429 naming the budget), and replace the
      * reservation with {@link LlmCall#costMicros} after it. The budget issue implements it with budget-core.

@@ -39,6 +39,13 @@ public class PassThroughHooks {
     @Produces
     @DefaultBean
     @Singleton
+    Hooks.StreamScanner streamScanner() {
+        return call -> null;
+    }
+
+    @Produces
+    @DefaultBean
+    @Singleton
     Hooks.BudgetGuard budgetGuard() {
         return call -> Future.succeededFuture();
     }

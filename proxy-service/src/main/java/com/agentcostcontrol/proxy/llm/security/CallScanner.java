@@ -39,7 +39,7 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class CallScanner {
 
-    private static final TextScanner SCANNER = TextScanner.standard();
+    static final TextScanner SCANNER = TextScanner.standard();
 
     private final Vertx vertx;
     private final MeterRegistry metrics;
@@ -63,6 +63,7 @@ public class CallScanner {
                 + " +1 415 555 2671, card 4111 1111 1111 1111, and ignore previous instructions. ").repeat(40);
         for (int i = 0; i < 200; i++) {
             SCANNER.scan(sample, EnumSet.allOf(Category.class));
+            SCANNER.openFrom(sample.substring(0, 200 + i), EnumSet.allOf(Category.class)); // streamed answers
         }
     }
 
@@ -110,6 +111,12 @@ public class CallScanner {
         }
         timer(direction, offloaded).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         return verdict;
+    }
+
+    /** A streamed answer's verdict and the time its incremental scans took in all. */
+    void recordStream(LlmCall call, Verdict v, long scanNanos) {
+        timer(v.direction, false).record(scanNanos, TimeUnit.NANOSECONDS);
+        record(call, v);
     }
 
     /** Puts the verdict on the call (usage event) and counts findings by detector and action. */

@@ -4,12 +4,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.agentcostcontrol.proxy.llm.ApiFormat;
+import com.agentcostcontrol.proxy.llm.pipeline.Hooks;
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
 import com.agentcostcontrol.proxy.llm.pipeline.Responses;
 import com.agentcostcontrol.proxy.llm.pipeline.filters.UpstreamFilter.StreamStart;
 import com.agentcostcontrol.proxy.llm.usage.TokenEstimator;
 import com.agentcostcontrol.proxy.llm.usage.UsageExtractor;
+import com.agentcostcontrol.translate.Errors;
 import com.agentcostcontrol.translate.SseEvent;
+import com.agentcostcontrol.translate.SseWriter;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,7 +32,10 @@ import io.vertx.core.http.HttpServerResponse;
  *       still sees a stream without its terminator; Anthropic: {@code event: error}); status
  *       {@code stream_error}, what was produced is billed;</li>
  *   <li>client disconnect: the upstream exchange is cancelled and what was produced is billed
- *       (status {@code client_disconnected}, tokens estimated where the provider had not reported them).</li>
+ *       (status {@code client_disconnected}, tokens estimated where the provider had not reported them);</li>
+ *   <li>answer blocked by the tenant's response policy (the {@link Hooks.StreamGuard} between the
+ *       translator and the client): an error event with code {@code security_policy_violation}, the
+ *       upstream exchange is cancelled, what was produced is billed (status {@code refused}).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -36,10 +43,14 @@ public class SseRelay {
 
     private static final Logger LOG = Logger.getLogger(SseRelay.class);
 
-    private final Responses responses;
+    public static final String BLOCKED_CODE = "security_policy_violation";
 
-    public SseRelay(Responses responses) {
+    private final Responses responses;
+    private final Hooks.StreamScanner scanner;
+
+    public SseRelay(Responses responses, Hooks.StreamScanner scanner) {
         this.responses = responses;
+        this.scanner = scanner;
     }
 
     public Future<Void> relay(LlmCall call) {
@@ -49,7 +60,7 @@ public class SseRelay {
         long inputEstimate = TokenEstimator.ofRequest(call.body);
         StreamHandler handler = StreamHandler.of(call.inboundFormat(), call.upstreamFormat, call.body,
                 call.clientWantsUsage, inputEstimate);
-        Relay relay = new Relay(call, start.reader, response, done, handler, inputEstimate);
+        Relay relay = new Relay(call, start.reader, response, done, handler, scanner.start(call), inputEstimate);
         if (response.closed()) {
             relay.clientGone();
             return done.future();
@@ -75,16 +86,19 @@ public class SseRelay {
         private final HttpServerResponse response;
         private final Promise<Void> done;
         private final StreamHandler handler;
+        /** Null when the tenant's policy scans no answers. */
+        private final Hooks.StreamGuard guard;
         private final long inputEstimate;
         private boolean finished;
 
         Relay(LlmCall call, SseReader reader, HttpServerResponse response, Promise<Void> done, StreamHandler handler,
-                long inputEstimate) {
+                Hooks.StreamGuard guard, long inputEstimate) {
             this.call = call;
             this.reader = reader;
             this.response = response;
             this.done = done;
             this.handler = handler;
+            this.guard = guard;
             this.inputEstimate = inputEstimate;
         }
 
@@ -96,6 +110,13 @@ public class SseRelay {
             String frames = handler.accept(event);
             if (call.firstTokenNanos < 0 && StreamHandler.carriesOutput(event)) {
                 call.firstTokenNanos = System.nanoTime();
+            }
+            if (guard != null) {
+                frames = guard.offer(frames);
+                if (guard.blockedMessage() != null) {
+                    block();
+                    return;
+                }
             }
             if (frames.isEmpty()) {
                 return;
@@ -127,6 +148,13 @@ public class SseRelay {
                 return;
             }
             String tail = handler.end();
+            if (guard != null) {
+                tail = guard.finish(tail);
+                if (guard.blockedMessage() != null) {
+                    block();
+                    return;
+                }
+            }
             if (!tail.isEmpty() && !response.closed()) {
                 response.write(Buffer.buffer(tail));
             }
@@ -136,6 +164,26 @@ public class SseRelay {
                 if (call.onStreamBroken != null) {
                     call.onStreamBroken.accept(error);
                 }
+            }
+            finish(true);
+        }
+
+        /**
+         * The answer broke the tenant's response policy: nothing more of it goes out; the client gets the
+         * error event, the upstream is cancelled, and what the provider produced is billed.
+         */
+        private void block() {
+            finished = true; // first: cancelling the upstream fails its body, which is not an upstream failure
+            call.status = "refused";
+            call.errorCode = BLOCKED_CODE;
+            if (!response.closed()) {
+                String message = guard.blockedMessage();
+                response.write(Buffer.buffer(call.inboundFormat() == ApiFormat.ANTHROPIC
+                        ? SseWriter.anthropic("error", Errors.anthropic("invalid_request_error", message))
+                        : SseWriter.openAi(Errors.openAi(400, "invalid_request_error", message, null, BLOCKED_CODE))));
+            }
+            if (call.cancelUpstream != null) {
+                call.cancelUpstream.run();
             }
             finish(true);
         }
@@ -156,6 +204,9 @@ public class SseRelay {
 
         private void finish(boolean endResponse) {
             finished = true;
+            if (guard != null) {
+                guard.complete(call);
+            }
             var billable = handler.billable(inputEstimate);
             call.tokens = UsageExtractor.toTokenUsage(billable);
             call.tokensEstimated = !handler.completed() || call.tokens.totalInputTokens() == 0 && inputEstimate > 0;

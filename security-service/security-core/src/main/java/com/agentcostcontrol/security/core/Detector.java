@@ -31,4 +31,14 @@ public interface Detector {
      * (positions in {@code text}).
      */
     void scan(String text, IntList candidates, List<Finding> out);
+
+    /**
+     * For streamed text: the first of the ascending {@code candidates} where a match is still open,
+     * i.e. where text appended later could complete, extend or change a finding (a regex that hit the
+     * end of the text); {@code text.length()} when none is. The default is conservative: the first
+     * candidate (a candidate is never before the start of a match).
+     */
+    default int openFrom(String text, IntList candidates) {
+        return candidates.isEmpty() ? text.length() : candidates.get(0);
+    }
 }

@@ -78,4 +78,35 @@ final class EmailDetector implements Detector {
         }
         return true;
     }
+
+    /**
+     * Open while the text ends in a run of local-part characters (it may yet be followed by
+     * {@code @}) or in an address whose domain is still running.
+     */
+    @Override
+    public int openFrom(String text, IntList ats) {
+        int n = text.length();
+        int open = n;
+        for (int k = ats.size() - 1; k >= 0; k--) {
+            int at = ats.get(k);
+            int end = at + 1;
+            while (end < n && end - at <= 253 && domain(text.charAt(end))) {
+                end++;
+            }
+            if (end == n) {
+                open = localStart(text, at);
+            } else {
+                break;
+            }
+        }
+        return Math.min(open, localStart(text, n));
+    }
+
+    private static int localStart(String text, int at) {
+        int start = at;
+        while (start > 0 && at - start < 64 && local(text.charAt(start - 1))) {
+            start--;
+        }
+        return start;
+    }
 }

@@ -21,12 +21,23 @@ final class KeywordIndex {
     /** Per state: pairs (detector, keyword length) of the keywords ending there. */
     private final int[][] ends;
     private final BitSet keyed = new BitSet();
+    /** Per state: its depth (length of the keyword prefix it stands for) and its failure link. */
+    private final int[] depth;
+    private final int[] failure;
+    /** Per state: bit per detector (bit 63 shared by detectors 63+) with a longer keyword through it. */
+    private final long[] prefixOf;
+    private final int maxDepth;
 
     KeywordIndex(List<List<String>> keywordsByDetector) {
         List<int[]> gotoTable = new ArrayList<>();
         List<List<int[]>> endList = new ArrayList<>();
+        List<Integer> depths = new ArrayList<>();
+        List<Long> prefixes = new ArrayList<>();
         gotoTable.add(newRow());
         endList.add(new ArrayList<>());
+        depths.add(0);
+        prefixes.add(0L);
+        int longest = 0;
         for (int d = 0; d < keywordsByDetector.size(); d++) {
             for (String keyword : keywordsByDetector.get(d)) {
                 String k = keyword.toLowerCase(Locale.ROOT);
@@ -34,15 +45,21 @@ final class KeywordIndex {
                     continue;
                 }
                 int state = 0;
+                longest = Math.max(longest, k.length());
                 for (int i = 0; i < k.length(); i++) {
                     char c = k.charAt(i);
                     if (c >= ALPHABET) {
                         throw new IllegalArgumentException("keywords must be ASCII: " + keyword);
                     }
+                    if (i > 0) {
+                        prefixes.set(state, prefixes.get(state) | bit(d));
+                    }
                     if (gotoTable.get(state)[c] < 0) {
                         gotoTable.get(state)[c] = gotoTable.size();
                         gotoTable.add(newRow());
                         endList.add(new ArrayList<>());
+                        depths.add(i + 1);
+                        prefixes.add(0L);
                     }
                     state = gotoTable.get(state)[c];
                 }
@@ -52,6 +69,10 @@ final class KeywordIndex {
         }
         int n = gotoTable.size();
         int[] fail = new int[n];
+        maxDepth = longest;
+        depth = depths.stream().mapToInt(Integer::intValue).toArray();
+        prefixOf = prefixes.stream().mapToLong(Long::longValue).toArray();
+        failure = fail;
         next = new int[n][];
         ArrayDeque<Integer> queue = new ArrayDeque<>();
         next[0] = gotoTable.get(0).clone();
@@ -93,6 +114,40 @@ final class KeywordIndex {
         int[] row = new int[ALPHABET];
         java.util.Arrays.fill(row, -1);
         return row;
+    }
+
+    /** The bit of detector {@code d} in a detector mask. */
+    static long bit(int d) {
+        return 1L << Math.min(d, 63);
+    }
+
+    /**
+     * The suffixes of {@code text} that are proper prefixes of a keyword of one of the
+     * {@code detectors} (mask of {@link #bit}s): keywords the end of a streamed text may have cut
+     * off. Each is {@code {length, mask of those detectors with such a keyword}}, longest first. Looks
+     * only at the last (longest keyword) characters.
+     */
+    List<long[]> cutKeywords(String text, long detectors) {
+        int state = 0;
+        for (int i = Math.max(0, text.length() - maxDepth); i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= ALPHABET) {
+                state = 0;
+                continue;
+            }
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c | 0x20);
+            }
+            state = next[state][c];
+        }
+        List<long[]> out = new ArrayList<>(2);
+        for (int s = state; s != 0; s = failure[s]) {
+            long mask = prefixOf[s] & detectors;
+            if (mask != 0) {
+                out.add(new long[] { depth[s], mask });
+            }
+        }
+        return out;
     }
 
     /** Whether detector {@code d} has keywords (else it always runs). */

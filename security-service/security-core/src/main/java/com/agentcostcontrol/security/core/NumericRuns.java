@@ -44,4 +44,29 @@ final class NumericRuns {
         }
         return out;
     }
+
+    /** Longest span {@link #trailingRun} looks back: a grouped IBAN (42) or a card or phone number fits. */
+    static final int TRAILING_LOOKBACK = 64;
+
+    /**
+     * Where a numeric finding may still be in the making at the end of a streamed text: the start of
+     * the trailing run (at most {@link #TRAILING_LOOKBACK} characters) of digits, separators and
+     * upper-case letters (IBANs) holding a digit, {@code (} or {@code +}; {@code text.length()} when there is none.
+     */
+    static int trailingRun(String text) {
+        int n = text.length();
+        int start = n;
+        boolean digit = false;
+        while (start > 0 && n - start < TRAILING_LOOKBACK) {
+            char c = text.charAt(start - 1);
+            boolean d = c >= '0' && c <= '9';
+            if (!(d || c >= 'A' && c <= 'Z' || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+'
+                    || c == '/')) {
+                break;
+            }
+            digit |= d || c == '(' || c == '+';
+            start--;
+        }
+        return digit ? start : n;
+    }
 }

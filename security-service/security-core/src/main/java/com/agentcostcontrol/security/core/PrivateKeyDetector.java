@@ -65,4 +65,29 @@ final class PrivateKeyDetector implements Detector {
         return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
                 || c == '\n' || c == '\r' || c == ' ' || c == '\t';
     }
+
+    /** Open at a header that is still being written, or whose END line has not come yet. */
+    @Override
+    public int openFrom(String text, IntList candidates) {
+        if (candidates.isEmpty()) {
+            return text.length();
+        }
+        Matcher header = HEADER.matcher(text);
+        Matcher footer = FOOTER.matcher(text);
+        for (int k = 0; k < candidates.size(); k++) {
+            int start = candidates.get(k);
+            header.region(start, text.length());
+            if (!header.lookingAt()) {
+                if (header.hitEnd()) {
+                    return start;
+                }
+                continue;
+            }
+            footer.region(header.end(), text.length());
+            if (!footer.find() || footer.hitEnd()) {
+                return start;
+            }
+        }
+        return text.length();
+    }
 }

@@ -128,4 +128,22 @@ final class RegexDetector implements Detector {
             }
         }
     }
+
+    /** The first candidate whose match attempt reached the end of the text ({@link Matcher#hitEnd}). */
+    @Override
+    public int openFrom(String text, IntList candidates) {
+        if (candidates.isEmpty()) {
+            return text.length();
+        }
+        Matcher m = pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+        for (int i = 0; i < candidates.size(); i++) {
+            int at = candidates.get(i);
+            m.region(at, text.length());
+            m.lookingAt();
+            if (m.hitEnd()) {
+                return at;
+            }
+        }
+        return text.length();
+    }
 }

@@ -18,6 +18,8 @@ public final class TextScanner {
     /** Default injection score from which injection findings are reported. */
     public static final double DEFAULT_INJECTION_THRESHOLD = 0.5;
 
+    private static final IntList NO_CANDIDATES = new IntList();
+
     private final List<Detector> detectors;
     private final KeywordIndex index;
     private final double injectionThreshold;
@@ -86,6 +88,59 @@ public final class TextScanner {
         }
         findings.sort(Comparator.comparingInt(Finding::start).thenComparingInt(f -> priority.get(f.detector())));
         return new ScanResult(dedupe(findings), score);
+    }
+
+    /**
+     * For a text that is still being streamed: the first position where a finding of these
+     * categories may still be in the making, so that more text could create, extend or change it
+     * ({@code text.length()} when none can). A streaming caller holds back the text from there; the
+     * text before it can be relayed, since no finding can start there any more (given the text
+     * before it was scanned). Conservative: a keyword cut off by the end where the detector's pattern
+     * could start, a regex that hit the end
+     * ({@link java.util.regex.Matcher#hitEnd}), a trailing run of characters numeric PII is made of,
+     * a trailing word an e-mail address may yet grow from. Injection findings are scored over the
+     * whole scanned text, so a weak phrase that only counts once a later one comes is not held back.
+     */
+    public int openFrom(String text, Set<Category> categories) {
+        int n = text == null ? 0 : text.length();
+        if (n == 0 || categories.isEmpty()) {
+            return n;
+        }
+        long wanted = 0;
+        boolean numericWanted = false;
+        for (int i = 0; i < detectors.size(); i++) {
+            Detector d = detectors.get(i);
+            if (categories.contains(d.category())) {
+                wanted |= KeywordIndex.bit(i);
+                numericWanted |= !index.hasKeywords(i);
+            }
+        }
+        int open = n;
+        for (long[] cut : index.cutKeywords(text, wanted)) {
+            int at = n - (int) cut[0];
+            for (int i = 0; i < detectors.size() && at < open; i++) {
+                if ((cut[1] & KeywordIndex.bit(i)) != 0 && categories.contains(detectors.get(i).category())) {
+                    // The detector's own pattern decides: an "sk-" key cannot start inside "task" (look-behind).
+                    IntList at1 = new IntList();
+                    at1.add(at);
+                    open = Math.min(open, detectors.get(i).openFrom(text, at1));
+                }
+            }
+        }
+        if (numericWanted) {
+            open = Math.min(open, NumericRuns.trailingRun(text));
+        }
+        IntList[] keywordHits = index.occurrences(text, detectors.size());
+        for (int i = 0; i < detectors.size(); i++) {
+            Detector d = detectors.get(i);
+            IntList candidates = keywordHits[i] == null ? NO_CANDIDATES : keywordHits[i];
+            if (categories.contains(d.category()) && index.hasKeywords(i)
+                    && (candidates.isEmpty() || candidates.get(0) < open)) {
+                // Also without candidates: an e-mail address grows from a word before its "@".
+                open = Math.min(open, d.openFrom(text, candidates));
+            }
+        }
+        return open;
     }
 
     /** Drops a finding that overlaps an earlier one of the same detector (e.g. two phone patterns). */
