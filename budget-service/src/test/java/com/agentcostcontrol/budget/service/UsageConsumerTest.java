@@ -292,7 +292,7 @@ class UsageConsumerTest {
         assertEquals(250_000, ledger.sum(tenant, UUID.fromString(budget), Instant.EPOCH, null));
     }
 
-    /** An event with exactly the proxy's fields ({@code UsageEvent.of}), in its order. */
+    /** An event with exactly the proxy's fields ({@code UsageEvent.of}), in its order (contracts/usage-events pins them). */
     private static Map<String, String> event(String requestId, long ts, UUID tenant, UUID key, String agent, String status,
             String costUsd, long costMicros) {
         Map<String, String> f = new LinkedHashMap<>();
@@ -308,6 +308,8 @@ class UsageConsumerTest {
         f.put("provider", "openai");
         f.put("deployment", "oa-east");
         f.put("deployment_id", UUID.randomUUID().toString());
+        f.put("route_model", "gpt-4o-mini");
+        f.put("planned_attempts", "1");
         f.put("status", status);
         f.put("http_status", "refused".equals(status) ? "402" : "200");
         f.put("error_code", "");
@@ -326,7 +328,11 @@ class UsageConsumerTest {
         f.put("cost_micros", costMicros < 0 ? "" : Long.toString(costMicros));
         f.put("latency_ms", "412");
         f.put("ttft_ms", "412");
+        f.put("downgraded_to", "");
+        f.put("downgrade_budget_id", "");
         f.put("budget_ids", "");
+        f.put("security_action", "");
+        f.put("security_detectors", "");
         return f;
     }
 
