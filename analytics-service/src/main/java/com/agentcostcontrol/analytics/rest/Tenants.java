@@ -7,7 +7,8 @@ import com.agentcostcontrol.platform.identity.RequestIdentity;
 
 /**
  * The tenant an analytics call reads: the caller's own, or for operators and services (who belong to none) the one
- * named by query parameter {@code tenantId}. A tenant member naming another tenant gets 403.
+ * named by query parameter {@code tenantId}. A tenant member naming another tenant gets 404, exactly as for a
+ * tenant that does not exist (docs/IDENTITY.md).
  */
 final class Tenants {
 

@@ -130,9 +130,34 @@ class CallsApiTest {
         given().header(TestIdentities.header(), TestIdentities.tenantAdmin(mine.toString())).get(PATH).then()
                 .statusCode(200).body("data.size()", equalTo(0));
         given().header(TestIdentities.header(), TestIdentities.tenantAdmin(mine.toString()))
-                .queryParam("tenantId", theirs).get(PATH).then().statusCode(403);
+                .queryParam("tenantId", theirs).get(PATH).then().statusCode(404);
         given().header(TestIdentities.header(), TestIdentities.operator()).queryParam("tenantId", theirs).get(PATH)
                 .then().statusCode(200).body("data.size()", equalTo(1));
+    }
+
+    /** docs/IDENTITY.md: another tenant's tenant id or key id answers exactly what a nonexistent one does. */
+    @Test
+    void anotherTenantsIdsAnswerExactlyAsNonexistentOnes() {
+        UUID mine = UUID.randomUUID();
+        UUID theirs = UUID.randomUUID();
+        UUID theirKey = UUID.randomUUID();
+        ledger.xadd(UsageEventBuilder.call(theirs).key(theirKey).at(T0));
+        Ledger.eventually(Ledger.WAIT, "their call is stored", () -> ledger.rowsOfTenant(theirs) == 1);
+        String me = TestIdentities.tenantAdmin(mine.toString());
+
+        Response other = given().header(TestIdentities.header(), me).queryParam("tenantId", theirs).get(PATH);
+        Response none = given().header(TestIdentities.header(), me).queryParam("tenantId", UUID.randomUUID()).get(PATH);
+        assertEquals(404, other.statusCode(), other.asString());
+        assertEquals("not_found", other.path("error.type"));
+        assertEquals(none.statusCode(), other.statusCode());
+        assertEquals(none.asString(), other.asString());
+
+        Response otherKey = given().header(TestIdentities.header(), me).queryParam("keyId", theirKey).get(PATH);
+        Response noKey = given().header(TestIdentities.header(), me).queryParam("keyId", UUID.randomUUID()).get(PATH);
+        assertEquals(200, otherKey.statusCode(), otherKey.asString());
+        assertEquals(List.of(), otherKey.jsonPath().getList("data"));
+        assertEquals(noKey.statusCode(), otherKey.statusCode());
+        assertEquals(noKey.asString(), otherKey.asString());
     }
 
     @Test

@@ -246,11 +246,16 @@ class SpendApiTest {
         assertEquals(200, b.statusCode(), b.asString());
         assertEquals(List.of(row("gpt-4o-mini", 1, 1, 1, "0.999999")), b.jsonPath().getList("rows"));
 
-        // Naming the other tenant does not help.
-        spend(TestIdentities.tenantAdmin(A.toString()), "groupBy=model&from=2026-03-01&to=2026-03-02&tenantId=" + B)
-                .then().statusCode(403)
-                .body(containsString("may not read tenant"))
+        // Naming the other tenant does not help: it answers exactly as a tenant that does not exist (docs/IDENTITY.md).
+        Response other = spend(TestIdentities.tenantAdmin(A.toString()),
+                "groupBy=model&from=2026-03-01&to=2026-03-02&tenantId=" + B);
+        other.then().statusCode(404)
+                .body("error.type", equalTo("not_found"))
                 .body(org.hamcrest.Matchers.not(containsString("0.999999")));
+        Response none = spend(TestIdentities.tenantAdmin(A.toString()),
+                "groupBy=model&from=2026-03-01&to=2026-03-02&tenantId=" + UUID.randomUUID());
+        assertEquals(none.statusCode(), other.statusCode());
+        assertEquals(none.asString(), other.asString());
         // A tenant with no calls sees no rows, not someone else's.
         assertEquals(List.of(), spend(TestIdentities.tenantViewer(UUID.randomUUID().toString()),
                 "groupBy=model&from=2026-03-01&to=2026-03-02").jsonPath().getList("rows"));

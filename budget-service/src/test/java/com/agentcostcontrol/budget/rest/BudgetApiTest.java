@@ -160,13 +160,26 @@ class BudgetApiTest {
         fx.admin(intruder).body(body).put("/v1/budgets/" + id).then().statusCode(404);
         fx.admin(intruder).delete("/v1/budgets/" + id).then().statusCode(404);
         fx.admin(intruder).get("/v1/budgets").then().statusCode(200).body("budgets", hasSize(0));
-        // Naming the other tenant explicitly is refused too.
-        fx.admin(intruder).get("/v1/budgets?tenantId=" + owner).then().statusCode(403);
-        fx.admin(intruder).body(body).post("/v1/budgets?tenantId=" + owner).then().statusCode(403);
+        // Naming the other tenant explicitly answers exactly what a tenant that does not exist answers.
+        String ghost = UUID.randomUUID().toString();
+        assertSameAsNonexistent(t -> fx.admin(intruder).get("/v1/budgets?tenantId=" + t), owner.toString(), ghost);
+        assertSameAsNonexistent(t -> fx.admin(intruder).body(body).post("/v1/budgets?tenantId=" + t), owner.toString(),
+                ghost);
+        fx.admin(owner).get("/v1/budgets").then().statusCode(200).body("budgets", hasSize(1));
 
         fx.admin(owner).get("/v1/budgets/" + id).then().statusCode(200).body("limitUsd", equalTo("5.000000"));
         fx.admin(intruder).get("/v1/budgets/" + UUID.randomUUID()).then().statusCode(404);
         fx.admin(intruder).get("/v1/budgets/not-a-uuid").then().statusCode(404);
+    }
+
+    /** docs/IDENTITY.md: 404, byte for byte the answer for a nonexistent id. */
+    static void assertSameAsNonexistent(java.util.function.Function<String, io.restassured.response.Response> call,
+            String theirs, String ghost) {
+        io.restassured.response.Response other = call.apply(theirs);
+        io.restassured.response.Response none = call.apply(ghost);
+        other.then().statusCode(404).body("error.type", equalTo("not_found"));
+        org.junit.jupiter.api.Assertions.assertEquals(none.statusCode(), other.statusCode());
+        org.junit.jupiter.api.Assertions.assertEquals(none.asString(), other.asString());
     }
 
     @Test

@@ -52,6 +52,8 @@ public class OwnerForwarder {
 
     private static final Logger LOG = Logger.getLogger(OwnerForwarder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Retry-After of a 503 for an owner (or the credential check) that is unavailable: a restart takes seconds. */
+    public static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
     /** Hop-by-hop headers (RFC 9110 §7.6.1) plus the ones the proxy sets itself. */
     private static final Set<String> NOT_FORWARDED_UP = Set.of("connection", "keep-alive", "proxy-connection",
@@ -207,9 +209,10 @@ public class OwnerForwarder {
         }
         out.setStatusCode(503)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader("Retry-After", "5")
+                .putHeader("Retry-After", Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS))
                 .end(json(ApiError.body("service_unavailable",
-                        owner.serviceName() + " is unavailable: " + reason + "; retry later", null)));
+                        owner.serviceName() + " is unavailable: " + reason + "; retry in " + UNAVAILABLE_RETRY_AFTER_SECONDS
+                                + " s", null)));
     }
 
     private String reason(Throwable e) {

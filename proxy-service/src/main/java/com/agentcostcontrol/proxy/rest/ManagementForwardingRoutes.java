@@ -103,9 +103,13 @@ public class ManagementForwardingRoutes {
             cause = cause.getCause();
         }
         Refusal refusal = cause != null ? Refusal.of((AuthenticationFailedException) cause)
-                : new Refusal(503, "service_unavailable", "The credential could not be checked right now; retry later.");
+                : new Refusal(503, "service_unavailable", "The credential could not be checked right now; retry in "
+                        + OwnerForwarder.UNAVAILABLE_RETRY_AFTER_SECONDS + " s.");
         if (refusal.status() == 401 && !rc.response().headWritten()) {
             rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"acc\"");
+        }
+        if (refusal.status() == 503 && !rc.response().headWritten()) {
+            rc.response().putHeader("Retry-After", Long.toString(OwnerForwarder.UNAVAILABLE_RETRY_AFTER_SECONDS));
         }
         answer(rc, refusal.status(), refusal.type(), refusal.message());
     }

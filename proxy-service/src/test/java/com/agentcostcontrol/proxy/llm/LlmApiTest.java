@@ -310,7 +310,8 @@ class LlmApiTest {
     void mockDirectivesFailAndDelay() {
         Response r = given().header("Authorization", "Bearer " + key.key()).header("x-acc-mock", "fail=503")
                 .contentType("application/json").body(chat("mock-small", false, "")).post("/v1/chat/completions");
-        r.then().statusCode(503).body("error.code", equalTo("mock_failure"));
+        // A provider 503 without Retry-After still tells the client when to retry.
+        r.then().statusCode(503).header("Retry-After", "1").body("error.code", equalTo("mock_failure"));
         Map<String, String> event = UsageEvents.await(redis, r.header("x-acc-request-id"), Duration.ofSeconds(5));
         assertEquals("upstream_error", event.get("status"));
 

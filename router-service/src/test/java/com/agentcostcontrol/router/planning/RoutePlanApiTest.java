@@ -139,8 +139,15 @@ class RoutePlanApiTest {
         asOperator().queryParam("tenantId", TENANT_A).body("{\"model\": \"team-smart\"}").post(PLAN).then().statusCode(200)
                 .body("source", equalTo("tenant-route"));
         // a tenant cannot plan with another tenant's routing
-        asTenant(TENANT_B).body("{\"model\": \"team-smart\", \"tenantId\": \"" + TENANT_A + "\"}").post(PLAN).then().statusCode(403);
-        asTenant(TENANT_B).queryParam("tenantId", TENANT_A).body("{\"model\": \"team-smart\"}").post(PLAN).then().statusCode(403);
+        // (it answers exactly as a tenant that does not exist)
+        RoutingTables.assertSameAsNonexistent(t -> asTenant(TENANT_B).body("{\"model\": \"team-smart\", \"tenantId\": \"" + t
+                + "\"}").post(PLAN), TENANT_A);
+        RoutingTables.assertSameAsNonexistent(t -> asTenant(TENANT_B).queryParam("tenantId", t)
+                .body("{\"model\": \"team-smart\"}").post(PLAN), TENANT_A);
+        RoutingTables.assertSameAsNonexistent(t -> asTenant(TENANT_B).queryParam("tenantId", t)
+                .body("{\"model\": \"team-smart\"}").post("/v1/routing/cheapest"), TENANT_A);
+        RoutingTables.assertSameAsNonexistent(t -> asTenant(TENANT_B).queryParam("tenantId", t)
+                .get("/v1/routing/fallback-chains"), TENANT_A);
     }
 
     @Test
@@ -237,7 +244,8 @@ class RoutePlanApiTest {
         asTenant(TENANT_A).get("/v1/routing/health").then().statusCode(200).body("deployments.id", hasItem(mine));
         asOperator().get("/v1/routing/health").then().statusCode(200).body("deployments.id", hasItem(mine))
                 .body("tenantId", nullValue());
-        asTenant(TENANT_B).queryParam("tenantId", TENANT_A).get("/v1/routing/health").then().statusCode(403);
+        RoutingTables.assertSameAsNonexistent(t -> asTenant(TENANT_B).queryParam("tenantId", t).get("/v1/routing/health"),
+                TENANT_A);
 
         metrics.refresh();
         String prometheus = given().get("/q/metrics").then().statusCode(200).extract().asString();

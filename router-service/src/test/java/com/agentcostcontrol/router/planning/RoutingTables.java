@@ -38,6 +38,20 @@ public final class RoutingTables {
         return given().header(IdentityCodec.HEADER, codec.sign(caller)).contentType("application/json");
     }
 
+    /**
+     * docs/IDENTITY.md: {@code call} with another tenant's id answers 404, byte for byte what it answers with a
+     * tenant id that does not exist.
+     */
+    public static void assertSameAsNonexistent(java.util.function.Function<String, io.restassured.response.Response> call,
+            String theirs) {
+        io.restassured.response.Response other = call.apply(theirs);
+        io.restassured.response.Response none = call.apply(UUID.randomUUID().toString());
+        org.junit.jupiter.api.Assertions.assertEquals(404, other.statusCode(), other.asString());
+        org.junit.jupiter.api.Assertions.assertEquals("not_found", other.path("error.type"));
+        org.junit.jupiter.api.Assertions.assertEquals(none.statusCode(), other.statusCode());
+        org.junit.jupiter.api.Assertions.assertEquals(none.asString(), other.asString());
+    }
+
     public static RequestSpecification asOperator() {
         return as(CallerIdentity.operator("ops"));
     }

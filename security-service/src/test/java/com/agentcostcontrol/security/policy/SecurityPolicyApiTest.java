@@ -127,6 +127,27 @@ class SecurityPolicyApiTest {
         assertEquals(null, row(tenantA));
     }
 
+    /** docs/IDENTITY.md: another tenant's id in {@code ?tenantId=} answers exactly what a nonexistent tenant's does. */
+    @Test
+    void anotherTenantsIdAnswersExactlyAsANonexistentOne() {
+        String ghost = UUID.randomUUID().toString();
+        for (String method : new String[] { "GET", "PUT", "DELETE" }) {
+            assertSameAsNonexistent(method, POLICY, "{}", tenantA, ghost);
+        }
+        assertSameAsNonexistent("POST", "/v1/security/scan", "{\"text\":\"hello\"}", tenantA, ghost);
+        assertEquals(null, row(tenantA), "A's policy is untouched");
+    }
+
+    private void assertSameAsNonexistent(String method, String path, String body, String theirs, String ghost) {
+        io.restassured.response.Response other = as(TestIdentities.tenantAdmin(tenantB)).body(body)
+                .request(method, path + "?tenantId=" + theirs);
+        io.restassured.response.Response none = as(TestIdentities.tenantAdmin(tenantB)).body(body)
+                .request(method, path + "?tenantId=" + ghost);
+        other.then().statusCode(404).body("error.type", equalTo("not_found"));
+        assertEquals(none.statusCode(), other.statusCode(), method + " " + path);
+        assertEquals(none.asString(), other.asString(), method + " " + path);
+    }
+
     @Test
     void tenantsAreIsolatedAndViewersCannotWrite() {
         as(TestIdentities.tenantAdmin(tenantA)).body("{\"prompt\":{\"secrets\":\"flag\"}}").put(POLICY).then()
@@ -134,8 +155,8 @@ class SecurityPolicyApiTest {
         // B sees its own (default) policy, cannot read or change A's.
         as(TestIdentities.tenantAdmin(tenantB)).get(POLICY).then().statusCode(200)
                 .body("tenantId", equalTo(tenantB)).body("prompt.secrets", equalTo("block"));
-        as(TestIdentities.tenantAdmin(tenantB)).get(POLICY + "?tenantId=" + tenantA).then().statusCode(403);
-        as(TestIdentities.tenantAdmin(tenantB)).body("{}").put(POLICY + "?tenantId=" + tenantA).then().statusCode(403);
+        as(TestIdentities.tenantAdmin(tenantB)).get(POLICY + "?tenantId=" + tenantA).then().statusCode(404);
+        as(TestIdentities.tenantAdmin(tenantB)).body("{}").put(POLICY + "?tenantId=" + tenantA).then().statusCode(404);
         as(TestIdentities.tenantViewer(tenantA)).body("{}").put(POLICY).then().statusCode(403);
         assertEquals("flag|flag|flag|block|flag|flag", row(tenantA));
         // Operators act for any tenant by naming it; an unknown tenant is a 404.

@@ -2,6 +2,8 @@ package com.agentcostcontrol.platform.identity;
 
 import jakarta.enterprise.context.RequestScoped;
 
+import com.agentcostcontrol.platform.error.ApiException;
+
 /** The verified caller of the current request; set by {@link InternalIdentityFilter}. */
 @RequestScoped
 public class RequestIdentity {
@@ -31,18 +33,40 @@ public class RequestIdentity {
         return rawHeader;
     }
 
-    /** Throws {@link AccessDeniedException} unless the caller may read the tenant's data. */
+    /**
+     * Answer for a tenant the caller does not belong to: 404, byte for byte what a tenant that does not exist
+     * answers (docs/IDENTITY.md: another tenant's existence is never revealed), whether it was named in the path,
+     * a query parameter or the body.
+     */
+    public static final String TENANT_NOT_FOUND = "tenant not found";
+
+    /**
+     * Unless the caller may read the tenant's data: 404 {@value #TENANT_NOT_FOUND} for another tenant,
+     * {@link AccessDeniedException} (403) for its own tenant without a role that reads.
+     */
     public void requireRead(String tenantId) {
-        if (!caller().canRead(tenantId)) {
-            throw new AccessDeniedException("this identity may not read tenant " + tenantId);
+        CallerIdentity c = caller();
+        if (!c.canRead(tenantId)) {
+            throw refusal(c, tenantId, "read");
         }
     }
 
-    /** Throws {@link AccessDeniedException} unless the caller may change the tenant's data. */
+    /**
+     * Unless the caller may change the tenant's data: 404 {@value #TENANT_NOT_FOUND} for another tenant,
+     * {@link AccessDeniedException} (403) for its own tenant without the admin role (a viewer).
+     */
     public void requireWrite(String tenantId) {
-        if (!caller().canWrite(tenantId)) {
-            throw new AccessDeniedException("this identity may not change tenant " + tenantId);
+        CallerIdentity c = caller();
+        if (!c.canWrite(tenantId)) {
+            throw refusal(c, tenantId, "change");
         }
+    }
+
+    private static RuntimeException refusal(CallerIdentity c, String tenantId, String verb) {
+        if (!c.isOperator() && !c.isService() && (tenantId == null || !tenantId.equals(c.tenantId()))) {
+            return ApiException.notFound(TENANT_NOT_FOUND);
+        }
+        return new AccessDeniedException("this identity may not " + verb + " tenant " + tenantId);
     }
 
     public void requireOperator() {

@@ -13,6 +13,7 @@ import com.agentcostcontrol.proxy.llm.Json;
 import com.agentcostcontrol.translate.Errors;
 import com.agentcostcontrol.proxy.llm.routing.ProxyRouting;
 import com.agentcostcontrol.proxy.llm.pipeline.LlmCall;
+import com.agentcostcontrol.proxy.llm.pipeline.Pipeline;
 import com.agentcostcontrol.proxy.llm.pipeline.Responses;
 import com.agentcostcontrol.proxy.service.KeyAuthenticator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -119,8 +120,11 @@ public class ModelsEndpoint {
                 return;
             }
             action.accept(key);
-        }), failure -> context.runOnContext(v -> send(rc, 503,
-                Errors.openAi(503, null, "Key check unavailable; retry shortly.", null, "filter_unavailable"))));
+        }), failure -> context.runOnContext(v -> {
+            rc.response().putHeader("Retry-After", Long.toString(Pipeline.FAULT_RETRY_AFTER_SECONDS));
+            send(rc, 503, Errors.openAi(503, null, "Key check unavailable; retry in " + Pipeline.FAULT_RETRY_AFTER_SECONDS
+                    + " s.", null, "filter_unavailable"));
+        }));
     }
 
     private static String presentedKey(RoutingContext rc) {

@@ -58,6 +58,8 @@ import io.vertx.core.Promise;
 public class Pipeline {
 
     private static final Logger LOG = Logger.getLogger(Pipeline.class);
+    /** Retry-After of a 503 for a gateway fault (Redis or Postgres briefly unreachable): nothing better is known. */
+    public static final long FAULT_RETRY_AFTER_SECONDS = 1;
 
     private final List<CallFilter> filters;
     private final SettleFilter settle;
@@ -122,7 +124,8 @@ public class Pipeline {
             } else {
                 LOG.errorf("filter %s failed closed for %s: %s", filter.name(), call.requestId, ar.cause().toString());
                 done.fail(new Refusal(503, "filter_unavailable", "The gateway could not complete step '" + filter.name()
-                        + "' for this call; retry shortly.", "error", java.util.Map.of()));
+                        + "' for this call; retry in " + FAULT_RETRY_AFTER_SECONDS + " s.", "error",
+                        java.util.Map.of("Retry-After", Long.toString(FAULT_RETRY_AFTER_SECONDS))));
             }
         });
     }

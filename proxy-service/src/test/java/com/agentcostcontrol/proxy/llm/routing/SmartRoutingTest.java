@@ -125,6 +125,9 @@ class SmartRoutingTest {
             openAi(data, "sr-ra-bad", 5000);
             openAi(data, "sr-ra-good", 5000);
             data.route("sr-retry-after", List.of("sr-ra-bad", "sr-ra-good"), List.of());
+            // The only deployment of a model, half-open while another caller probes it.
+            openAi(data, "sr-busy", 5000);
+            data.route("sr-busy", List.of("sr-busy"), List.of());
             // Strategies.
             ids.put("sr-w3", data.deployment("sr-w3", "openai", "gpt-4o-mini", stubs.openAiBase("sr-w3"), "sk-w", 3, 5000));
             ids.put("sr-w1", data.deployment("sr-w1", "openai", "gpt-4o-mini", stubs.openAiBase("sr-w1"), "sk-w", 1, 5000));
@@ -285,6 +288,36 @@ class SmartRoutingTest {
     }
 
     @Test
+    void aBusyProbeAnswers503WithRetryAfterUntilTheProbeLeaseEnds() throws Exception {
+        stubs.set("sr-busy", StubUpstreams.ok("never"));
+        String key = DeploymentHealth.key(ids.get("sr-busy"));
+        // Cooled down and half-open now (cooldown over): the planner marks the attempt a probe.
+        long now = System.currentTimeMillis();
+        redis.hash(String.class).hset(key, Map.of("until", Long.toString(now - 1_000), "cause", "failures", "trips", "1",
+                "cooldowns", "1", "fail_kind", "server-error", "fail_at", Long.toString(now - 6_000)));
+        awaitProbe("sr-busy");
+        Thread.sleep(50); // any background re-read of the view has landed (it saw no probe)
+        // Another proxy takes the probe slot for 20 s; this proxy's view does not know yet.
+        long leaseEnd = System.currentTimeMillis() + 20_000;
+        redis.hash(String.class).hset(key, "probe", Long.toString(leaseEnd));
+        try {
+            long before = System.currentTimeMillis();
+            Response r = chat("sr-busy", "");
+            r.then().statusCode(503);
+            assertEquals("deployment_busy", r.jsonPath().getString("error.code"));
+            long retryAfter = Long.parseLong(r.header("Retry-After"));
+            long expected = (leaseEnd - before + 999) / 1000;
+            assertTrue(retryAfter >= expected - 1 && retryAfter <= expected, "Retry-After " + retryAfter
+                    + " s is the rest of the 20 s probe lease (" + expected + " s)");
+            assertTrue(r.jsonPath().getString("error.message").endsWith("retry in " + retryAfter + " s."),
+                    r.jsonPath().getString("error.message"));
+            assertEquals(List.of(), stubs.order(), "the busy deployment is not called");
+        } finally {
+            redis.key().del(key);
+        }
+    }
+
+    @Test
     void weightedRouteSplitsCallsByWeight() {
         stubs.set("sr-w3", StubUpstreams.ok("w3")).set("sr-w1", StubUpstreams.ok("w1"));
         for (int i = 0; i < WEIGHTED_N; i++) {
@@ -351,6 +384,19 @@ class SmartRoutingTest {
         // The same request to the cheap model alone fits.
         given().header("Authorization", "Bearer " + key.key()).contentType("application/json")
                 .body(body.replace("sr-budget", "mock-small")).post("/v1/chat/completions").then().statusCode(200);
+    }
+
+    /** Waits until the planner's cached health view marks the model's only attempt a half-open probe. */
+    private void awaitProbe(String model) throws Exception {
+        PlanRequest request = PlanRequest.builder(key.tenantId().toString(), model)
+                .features(com.agentcostcontrol.router.routing.RequestFeatures.of(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"model\":\"" + model + "\",\"messages\":[]}"),
+                        com.agentcostcontrol.router.routing.WireFormat.OPENAI)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!routing.plan(request).attempts().get(0).probe()) {
+            assertTrue(System.nanoTime() < deadline, model + " never planned as a probe");
+            Thread.sleep(20);
+        }
     }
 
     /** The {@code data:} payloads of an SSE body, in order. */

@@ -1,6 +1,7 @@
 package com.agentcostcontrol.router.routing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -29,21 +30,49 @@ public final class AttemptRecorder {
     }
 
     /**
+     * The probe gate's answer for one attempt.
+     *
+     * @param mayCall whether to send the attempt now
+     * @param freeAt  when it may not: when the deployment is expected to take calls again (the other
+     *                caller's probe lease ends, or the renewed cooldown ends); {@code null} when unknown
+     */
+    public record Gate(boolean mayCall, Instant freeAt) {
+        static final Gate OPEN = new Gate(true, null);
+    }
+
+    /**
      * Whether to send this attempt now. Always true unless the attempt is a half-open probe and
      * another caller holds the probe slot (or the deployment went back to cooling down): then skip
      * to the next attempt. The slot is held for the attempt's timeout at most.
      */
     public CompletionStage<Boolean> mayCall(Attempt attempt) {
+        return gate(attempt).thenApply(Gate::mayCall);
+    }
+
+    /**
+     * {@link #mayCall} with, when the answer is no, when the deployment should be free again: the
+     * end of the probe lease another caller holds, or of the cooldown it went back to.
+     */
+    public CompletionStage<Gate> gate(Attempt attempt) {
         if (!attempt.probe()) {
-            return CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(Gate.OPEN);
         }
         try {
             return health.tryAcquireProbe(attempt.deploymentId(), Duration.ofMillis(attempt.deployment().timeoutMs()))
-                    .thenApply(HealthUpdate::mayCall)
-                    .exceptionally(e -> true);
+                    .thenApply(AttemptRecorder::gateOf)
+                    .exceptionally(e -> Gate.OPEN);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(Gate.OPEN);
         }
+    }
+
+    private static Gate gateOf(HealthUpdate update) {
+        if (update.mayCall()) {
+            return Gate.OPEN;
+        }
+        Instant freeAt = update.result() == HealthUpdate.Result.BUSY ? update.status().probeLeaseEndsAt()
+                : update.status().cooldownEndsAt();
+        return new Gate(false, freeAt);
     }
 
     /**

@@ -73,6 +73,10 @@ public class UpstreamFilter implements CallFilter {
     private static final int CLASSIFY_CHARS = 4096;
     private static final String CLIENT_GONE = "client_disconnected";
     private static final int MAX_RESPONSE_BODY = 64 * 1024 * 1024;
+    /** Retry-After of a 429/503 when no attempt gave a better figure (a provider 503 without one). */
+    static final long DEFAULT_RETRY_AFTER_SECONDS = 1;
+    /** Health could not be asked: let the attempt through (the call itself is the better test). */
+    private static final AttemptRecorder.Gate OPEN_GATE = new AttemptRecorder.Gate(true, null);
 
     private final Providers providers;
     private final FormatBridge bridge;
@@ -117,7 +121,10 @@ public class UpstreamFilter implements CallFilter {
         final Promise<Void> done;
         final Context context = Vertx.currentContext();
         Failure last;
-        /** The smallest Retry-After (seconds) any 429 of this call carried, passed on when every attempt failed. */
+        /**
+         * The soonest any attempt said it may be retried (seconds): a provider's Retry-After, or the
+         * end of a busy deployment's probe lease; passed on when every attempt failed with 429/503.
+         */
         long minRetryAfterSeconds = Long.MAX_VALUE;
 
         Run(LlmCall call, Promise<Void> done) {
@@ -175,20 +182,26 @@ public class UpstreamFilter implements CallFilter {
             return;
         }
         Attempt a = call.plan.attempts().get(index);
-        CompletionStage<Boolean> may = routing.recorder().mayCall(a);
-        CompletableFuture<Boolean> f = may.toCompletableFuture();
+        CompletionStage<AttemptRecorder.Gate> may = routing.recorder().gate(a);
+        CompletableFuture<AttemptRecorder.Gate> f = may.toCompletableFuture();
         if (f.isDone() && !f.isCompletedExceptionally()) {
             proceed(run, index, a, f.join());
         } else {
-            may.whenComplete((ok, e) -> run.onContext(() -> proceed(run, index, a, e != null || Boolean.TRUE.equals(ok))));
+            may.whenComplete((gate, e) -> run.onContext(() -> proceed(run, index, a,
+                    e != null || gate == null ? OPEN_GATE : gate)));
         }
     }
 
-    private void proceed(Run run, int index, Attempt a, boolean mayCall) {
-        if (!mayCall) {
+    private void proceed(Run run, int index, Attempt a, AttemptRecorder.Gate gate) {
+        if (!gate.mayCall()) {
             metrics.retry("probe-busy");
-            next(run, index, Failure.of(503, "deployment_busy", "Deployment '" + a.deployment().name()
-                    + "' is recovering and another call is probing it; retry shortly."));
+            // When the other caller's probe lease (or the renewed cooldown) ends, the deployment may take this call.
+            long seconds = gate.freeAt() == null ? DEFAULT_RETRY_AFTER_SECONDS
+                    : ceilSeconds(Duration.between(Instant.now(), gate.freeAt()));
+            run.minRetryAfterSeconds = Math.min(run.minRetryAfterSeconds, seconds);
+            next(run, index, new Failure(503, "deployment_busy", "Deployment '" + a.deployment().name()
+                    + "' is recovering and another call is probing it; retry in " + seconds + " s.", null,
+                    Map.of("Retry-After", Long.toString(seconds))));
             return;
         }
         LlmCall call = run.call;
@@ -375,7 +388,7 @@ public class UpstreamFilter implements CallFilter {
                         + "' answered HTTP " + status + ".", translated.body(), headers));
                 return;
             }
-            if (status == 429 && limits.retryAfter() != null) {
+            if (limits.retryAfter() != null) {
                 run.minRetryAfterSeconds = Math.min(run.minRetryAfterSeconds, ceilSeconds(limits.retryAfter()));
             }
             Failure failure;
@@ -429,8 +442,13 @@ public class UpstreamFilter implements CallFilter {
         Failure f = run.last != null ? run.last : Failure.of(502, "no_deployment",
                 "No deployment of model '" + call.requestedModel + "' can serve this call.");
         Map<String, String> headers = new HashMap<>(f.headers());
-        if (f.status() == 429 && run.minRetryAfterSeconds != Long.MAX_VALUE) {
-            headers.put("Retry-After", Long.toString(run.minRetryAfterSeconds));
+        if (tellsWhenToRetry(f.status())) {
+            // Every 429/503 says when to retry: the soonest figure the attempts met, else a short default.
+            if (run.minRetryAfterSeconds != Long.MAX_VALUE) {
+                headers.put("Retry-After", Long.toString(run.minRetryAfterSeconds));
+            } else {
+                headers.putIfAbsent("Retry-After", Long.toString(DEFAULT_RETRY_AFTER_SECONDS));
+            }
         }
         run.done.fail(new UpstreamFailure(f.status(), f.code(), f.message(), f.envelope(), headers));
     }
@@ -458,6 +476,11 @@ public class UpstreamFilter implements CallFilter {
             }
         }
         return FailureKind.CONNECTION;
+    }
+
+    /** Statuses whose answer must carry {@code Retry-After} (529 is Anthropic's 503). */
+    private static boolean tellsWhenToRetry(int status) {
+        return status == 429 || status == 503 || status == 529;
     }
 
     private static long ceilSeconds(Duration d) {

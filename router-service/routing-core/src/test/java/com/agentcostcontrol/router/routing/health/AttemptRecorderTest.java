@@ -84,6 +84,12 @@ class AttemptRecorderTest {
         }
         assertEquals(a.id(), probe.deploymentId());
         assertTrue(await(recorder.mayCall(probe)));
+        Instant beforeBusy = Instant.now();
+        AttemptRecorder.Gate busy = await(recorder.gate(probe));
+        assertFalse(busy.mayCall(), "only one probe at a time");
+        // the busy caller learns when the probe's lease (the attempt's 2 s timeout) ends
+        assertTrue(busy.freeAt() != null && busy.freeAt().isAfter(beforeBusy.plusMillis(1_500))
+                && busy.freeAt().isBefore(beforeBusy.plusMillis(2_500)), "probe lease end: " + busy.freeAt());
         assertFalse(await(recorder.mayCall(probe)), "only one probe at a time");
         assertEquals(HealthUpdate.Result.RELEASED, await(recorder.abandoned(probe)).result());
         assertTrue(await(recorder.mayCall(probe)));
