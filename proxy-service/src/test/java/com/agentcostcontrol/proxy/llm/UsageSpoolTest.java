@@ -1,5 +1,11 @@
 package com.agentcostcontrol.proxy.llm;
 
+import io.smallrye.mutiny.Uni;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +86,55 @@ class UsageSpoolTest {
                 emitter.stop();
                 client.close();
             }
+        }
+    }
+
+    /**
+     * An event emitted while a replay is running is queued behind it on the spool thread and written to a
+     * fresh spool after the replay emptied the old one: it must be replayed too, not wait for a restart.
+     */
+    @Test
+    void anEventSpooledWhileAReplayRunsIsReplayedToo() throws Exception {
+        Path spool = Files.createTempDirectory("acc-spool-race").resolve("usage.jsonl");
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        AtomicBoolean redisDown = new AtomicBoolean(true);
+        AtomicBoolean holdNextAppend = new AtomicBoolean();
+        CountDownLatch replayInFlight = new CountDownLatch(1);
+        CountDownLatch releaseReplay = new CountDownLatch(1);
+        UsageEmitter.Appender appender = (stream, maxLength, events) -> {
+            if (redisDown.get()) {
+                return Uni.createFrom().failure(new IOException("redis down"));
+            }
+            if (holdNextAppend.compareAndSet(true, false)) {
+                // The replay's append, on the spool thread: hold it until an event was emitted meanwhile.
+                replayInFlight.countDown();
+                try {
+                    releaseReplay.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            events.forEach(e -> delivered.add(e.get("request_id")));
+            return Uni.createFrom().voidItem();
+        };
+        UsageEmitter emitter = new UsageEmitter(appender, STREAM, 1000, spool, vertx, 100);
+        emitter.start();
+        try {
+            emitter.emit(event("spooled-first"));
+            await(() -> emitter.spooledTotal() == 1, "the first event spooled");
+
+            holdNextAppend.set(true);
+            redisDown.set(false);
+            assertTrue(replayInFlight.await(10, TimeUnit.SECONDS), "a replay started");
+            emitter.emit(event("during-replay"));
+            releaseReplay.countDown();
+
+            await(() -> delivered.equals(List.of("spooled-first", "during-replay")),
+                    "both events reach Redis, the one spooled during the replay too");
+            await(() -> !emitter.spooling(), "spooling off again");
+            assertFalse(Files.exists(spool));
+        } finally {
+            emitter.stop();
         }
     }
 

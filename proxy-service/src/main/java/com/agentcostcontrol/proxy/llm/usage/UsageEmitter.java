@@ -184,6 +184,9 @@ public class UsageEmitter {
             Files.writeString(spool, Json.MAPPER.writeValueAsString(event) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             spooled.incrementAndGet();
+            // A spool that holds an event must be replayed. An append queued while spooling may run after a
+            // replay emptied the file and switched spooling off: without this its event would wait for a restart.
+            spooling.set(true);
         } catch (IOException e) {
             LOG.errorf("cannot write usage spool %s: %s (event %s lost)", spool, e.getMessage(), event.get("request_id"));
         }
