@@ -37,21 +37,15 @@ public final class AttemptRecorder {
      *                caller's probe lease ends, or the renewed cooldown ends); {@code null} when unknown
      */
     public record Gate(boolean mayCall, Instant freeAt) {
-        static final Gate OPEN = new Gate(true, null);
+        /** Send the attempt (also the answer when health cannot be asked: the call itself is the better test). */
+        public static final Gate OPEN = new Gate(true, null);
     }
 
     /**
-     * Whether to send this attempt now. Always true unless the attempt is a half-open probe and
-     * another caller holds the probe slot (or the deployment went back to cooling down): then skip
-     * to the next attempt. The slot is held for the attempt's timeout at most.
-     */
-    public CompletionStage<Boolean> mayCall(Attempt attempt) {
-        return gate(attempt).thenApply(Gate::mayCall);
-    }
-
-    /**
-     * {@link #mayCall} with, when the answer is no, when the deployment should be free again: the
-     * end of the probe lease another caller holds, or of the cooldown it went back to.
+     * Whether to send this attempt now. Always yes unless the attempt is a half-open probe and another
+     * caller holds the probe slot (or the deployment went back to cooling down): then skip to the next
+     * attempt, and {@link Gate#freeAt()} says when the deployment should be free again (the end of the
+     * other caller's probe lease, or of the cooldown). The slot is held for the attempt's timeout at most.
      */
     public CompletionStage<Gate> gate(Attempt attempt) {
         if (!attempt.probe()) {

@@ -75,8 +75,6 @@ public class UpstreamFilter implements CallFilter {
     private static final int MAX_RESPONSE_BODY = 64 * 1024 * 1024;
     /** Retry-After of a 429/503 when no attempt gave a better figure (a provider 503 without one). */
     static final long DEFAULT_RETRY_AFTER_SECONDS = 1;
-    /** Health could not be asked: let the attempt through (the call itself is the better test). */
-    private static final AttemptRecorder.Gate OPEN_GATE = new AttemptRecorder.Gate(true, null);
 
     private final Providers providers;
     private final FormatBridge bridge;
@@ -188,7 +186,7 @@ public class UpstreamFilter implements CallFilter {
             proceed(run, index, a, f.join());
         } else {
             may.whenComplete((gate, e) -> run.onContext(() -> proceed(run, index, a,
-                    e != null || gate == null ? OPEN_GATE : gate)));
+                    e != null || gate == null ? AttemptRecorder.Gate.OPEN : gate)));
         }
     }
 

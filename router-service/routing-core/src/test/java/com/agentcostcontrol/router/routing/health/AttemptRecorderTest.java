@@ -61,7 +61,7 @@ class AttemptRecorderTest {
         RoutePlan first = planner.plan(request);
         RoutePlan.Attempt attemptA = first.attempts().get(0);
         assertEquals(a.id(), attemptA.deploymentId());
-        assertTrue(await(recorder.mayCall(attemptA)));
+        assertTrue(await(recorder.gate(attemptA)).mayCall());
         HealthUpdate limited = await(recorder.failed(attemptA, FailureKind.RATE_LIMITED,
                 RateLimitHeaders.parse(name -> name.equals("retry-after") ? "1" : null, Instant.now())));
         assertEquals(HealthUpdate.Result.OPENED, limited.result());
@@ -83,16 +83,16 @@ class AttemptRecorderTest {
             Thread.sleep(20);
         }
         assertEquals(a.id(), probe.deploymentId());
-        assertTrue(await(recorder.mayCall(probe)));
+        assertTrue(await(recorder.gate(probe)).mayCall());
         Instant beforeBusy = Instant.now();
         AttemptRecorder.Gate busy = await(recorder.gate(probe));
         assertFalse(busy.mayCall(), "only one probe at a time");
         // the busy caller learns when the probe's lease (the attempt's 2 s timeout) ends
         assertTrue(busy.freeAt() != null && busy.freeAt().isAfter(beforeBusy.plusMillis(1_500))
                 && busy.freeAt().isBefore(beforeBusy.plusMillis(2_500)), "probe lease end: " + busy.freeAt());
-        assertFalse(await(recorder.mayCall(probe)), "only one probe at a time");
+        assertFalse(await(recorder.gate(probe)).mayCall(), "only one probe at a time");
         assertEquals(HealthUpdate.Result.RELEASED, await(recorder.abandoned(probe)).result());
-        assertTrue(await(recorder.mayCall(probe)));
+        assertTrue(await(recorder.gate(probe)).mayCall());
         assertEquals(HealthUpdate.Result.CLOSED, await(recorder.succeeded(probe, Duration.ofMillis(30), RateLimitInfo.NONE)).result());
         assertEquals(HealthState.HEALTHY, view.status(a.id()).state(Instant.now()));
 
@@ -102,7 +102,7 @@ class AttemptRecorderTest {
         gone.close();
         AttemptRecorder offline = new AttemptRecorder(planner, lost);
         RoutePlan.Attempt fakeProbe = new RoutePlan.Attempt(0, a, "m", 0, probe.format(), true, HealthState.HALF_OPEN, null, "r");
-        assertTrue(await(offline.mayCall(fakeProbe)));
+        assertTrue(await(offline.gate(fakeProbe)).mayCall());
         assertNull(await(offline.failed(fakeProbe, FailureKind.TIMEOUT, RateLimitInfo.NONE)));
     }
 }
