@@ -77,40 +77,32 @@ final class StreamAnswerScan implements Hooks.StreamGuard {
 
     @Override
     public String offer(String frames) {
-        if (blockedMessage != null || frames.isEmpty()) {
+        if (frames.isEmpty()) {
             return "";
         }
-        long t0 = System.nanoTime();
-        try {
-            take(frames);
-            for (Channel ch : touched) {
-                scan(ch, false);
-                if (blockedMessage != null) {
-                    return "";
-                }
-            }
-            return release(false);
-        } finally {
-            touched.clear();
-            scanNanos += System.nanoTime() - t0;
-        }
+        return advance(frames, false);
     }
 
     @Override
     public String finish(String frames) {
+        return advance(frames, true);
+    }
+
+    /** Takes the frames, scans the channels they touched (at the end: every channel), releases what may go out. */
+    private String advance(String frames, boolean end) {
         if (blockedMessage != null) {
             return "";
         }
         long t0 = System.nanoTime();
         try {
             take(frames);
-            for (Channel ch : channels.values()) {
-                scan(ch, true);
+            for (Channel ch : end ? channels.values() : touched) {
+                scan(ch, end);
                 if (blockedMessage != null) {
                     return "";
                 }
             }
-            return release(true);
+            return release(end);
         } finally {
             touched.clear();
             scanNanos += System.nanoTime() - t0;
